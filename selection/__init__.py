@@ -1,0 +1,1 @@
+"""Domain of the selection dashboard: no Streamlit here, only rules, storage and chart builders."""

@@ -1,0 +1,60 @@
+"""The one catalogue of French wording shared by pages, exports and reports."""
+
+from __future__ import annotations
+
+WEIGHT_LEVELS: dict[int, str] = {
+    3: "🔴 maximale",
+    2: "🟠 moyenne",
+    1: "🟡 basse",
+}
+
+WEIGHT_LEVEL_SHORT: dict[int, str] = {3: "maximale", 2: "moyenne", 1: "basse"}
+
+RATING_ANCHORS: dict[int, str] = {
+    1: "1 — non démontré",
+    2: "2 — partiellement démontré",
+    3: "3 — démontré par des preuves concrètes",
+}
+NOT_RATED = "Non évalué"
+
+RATING_HELP = (
+    "1 : la compétence n'a pas été démontrée. 2 : elle l'a été en partie, sans preuve complète. "
+    "3 : elle a été démontrée par une réalisation concrète et vérifiable. "
+    "« Non évalué » quand le sujet n'a pas été abordé : ce n'est jamais compté comme un zéro."
+)
+
+DECISIONS: dict[str, str] = {
+    "continuer": "Continuer",
+    "arreter": "Arrêter",
+    "en_attente": "En attente",
+}
+
+CANDIDATE_STATUS: dict[str, str] = {
+    "actif": "En cours",
+    "arrete": "Arrêté·e",
+    "retenu": "Retenu·e",
+}
+
+RECRUITMENT_STATUS: dict[str, str] = {"ouvert": "Ouvert", "clos": "Clos"}
+
+EVALUATION_STATUS: dict[str, str] = {"brouillon": "Brouillon", "soumis": "Soumis"}
+
+SCORE_VIEWS: dict[str, str] = {
+    "moyenne": "Moyenne pondérée (0–100 %)",
+    "matrice": "Matrice de pondération (Σ poids × note)",
+    "valides": "Somme des critères validés (guide)",
+}
+
+MUST_HAVE_STATUS: dict[str, str] = {
+    "ok": "Critères obligatoires validés",
+    "a_verifier": "Critère obligatoire à vérifier",
+    "bloquant": "Ne peut pas être retenu·e",
+    "sans_objet": "Aucun critère obligatoire",
+}
+
+CRITERION_PHRASE_PREFIX = "La personne est capable de"
+
+CRITERION_PHRASE_HINT = (
+    "Formulez chaque critère ainsi : « La personne est capable de [verbe + objet + contexte] ». "
+    "Par exemple : « La personne est capable de concevoir et maintenir un service fullstack en production »."
+)

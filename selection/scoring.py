@@ -1,0 +1,236 @@
+"""The one scoring engine: every page, chart and export reads its numbers from here.
+
+Rules (PRODUCT.md §4): a criterion's score is the mean of the submitted ratings of every
+interviewer at every scored stage (the culture stage never counts); a missing rating is left
+out of every mean, never counted as zero; coverage is the share of weight that has evidence;
+the interval [worst, best] fills every missing rating with 1 and with 3.
+
+Three views are computed side by side:
+- ``moyenne``: weighted mean of the ratings, rescaled so 1 → 0 % and 3 → 100 %;
+- ``matrice``: the Grist "matrice de pondération", Σ weight × rating. Missing criteria are filled
+  with the candidate's own weighted mean, so the sum is comparable across candidates and lies
+  inside its interval;
+- ``valides``: the guide's "somme des critères validés": a criterion whose mean is ≥ 2.5 earns its
+  weight level (3/2/1), anything less earns 0, and an unvalidated must-have blocks the candidate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from selection.model import RecruitmentSnapshot, ValidationError
+from selection.stages import SCORED_STAGE_CODES
+
+VALIDATION_THRESHOLD = 2.5
+RATING_MIN = 1.0
+RATING_MAX = 3.0
+
+
+@dataclass(frozen=True)
+class WeightedScores:
+    """Per-candidate arrays for one weight vector; NaN where a candidate has no evidence."""
+
+    score: np.ndarray
+    worst: np.ndarray
+    best: np.ndarray
+    coverage: np.ndarray
+    matrix: np.ndarray
+    matrix_worst: np.ndarray
+    matrix_best: np.ndarray
+
+
+def weighted_scores(means: np.ndarray, weights: np.ndarray) -> WeightedScores:
+    """Score a candidates × criteria matrix of mean ratings (NaN = no evidence).
+
+    Pure numpy so the robustness analysis can call it thousands of times.
+    """
+    weights = np.asarray(weights, dtype=float)
+    total = weights.sum()
+    if total <= 0:
+        raise ValidationError(
+            "Toutes les pondérations sont nulles : donnez un poids à au moins un critère."
+        )
+    known = ~np.isnan(means)
+    normalised = np.where(known, (means - RATING_MIN) / (RATING_MAX - RATING_MIN), 0.0)
+    raw = np.where(known, means, 0.0)
+    known_weight = known @ weights
+    missing_weight = total - known_weight
+    weighted_norm = normalised @ weights
+    weighted_raw = raw @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(known_weight > 0, weighted_norm / known_weight, np.nan)
+        mean_rating = np.where(known_weight > 0, weighted_raw / known_weight, np.nan)
+    return WeightedScores(
+        score=score,
+        worst=weighted_norm / total,
+        best=(weighted_norm + missing_weight) / total,
+        coverage=known_weight / total,
+        matrix=mean_rating * total,
+        matrix_worst=weighted_raw + missing_weight * RATING_MIN,
+        matrix_best=weighted_raw + missing_weight * RATING_MAX,
+    )
+
+
+def validated_points(means: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The guide's method: (points earned, points still reachable if missing ones validate)."""
+    levels = np.asarray(levels, dtype=float)
+    validated = np.nan_to_num(means, nan=0.0) >= VALIDATION_THRESHOLD
+    missing = np.isnan(means)
+    points = validated.astype(float) @ levels
+    return points, points + missing.astype(float) @ levels
+
+
+def must_have_status(means: np.ndarray, must_have: np.ndarray) -> list[str]:
+    must = np.asarray(must_have, dtype=bool)
+    if not must.any():
+        return ["sans_objet"] * means.shape[0]
+    sub = means[:, must]
+    failed = (~np.isnan(sub)) & (np.nan_to_num(sub, nan=0.0) < VALIDATION_THRESHOLD)
+    missing = np.isnan(sub)
+    return [
+        "bloquant" if f else ("a_verifier" if m else "ok")
+        for f, m in zip(failed.any(axis=1), missing.any(axis=1), strict=True)
+    ]
+
+
+def ratings_frame(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
+    """Submitted, rated evaluations as a long table (drafts and « non évalué » are not ratings)."""
+    rows = [
+        (e.candidate_id, e.criterion_id, e.stage, e.interviewer, float(e.rating))
+        for e in snapshot.evaluations
+        if e.status == "soumis" and e.rating is not None
+    ]
+    return pd.DataFrame(
+        rows, columns=["candidate_id", "criterion_id", "stage", "interviewer", "rating"]
+    )
+
+
+def mean_matrix(
+    ratings: pd.DataFrame,
+    candidate_ids: Sequence[str],
+    criterion_ids: Sequence[str],
+    stages: Sequence[str] = SCORED_STAGE_CODES,
+) -> np.ndarray:
+    """Mean rating per candidate × criterion over the given stages; NaN where nothing was rated."""
+    subset = ratings[ratings["stage"].isin(stages)]
+    table = subset.pivot_table(
+        index="candidate_id", columns="criterion_id", values="rating", aggfunc="mean"
+    )
+    table = table.reindex(index=list(candidate_ids), columns=list(criterion_ids))
+    return table.to_numpy(dtype=float)
+
+
+def spread_matrix(
+    ratings: pd.DataFrame, candidate_ids: Sequence[str], criterion_ids: Sequence[str]
+) -> np.ndarray:
+    """Max − min of the interviewers' ratings per candidate × criterion (scored stages only)."""
+    subset = ratings[ratings["stage"].isin(SCORED_STAGE_CODES)]
+    per_rater = subset.groupby(["candidate_id", "criterion_id", "interviewer"])["rating"].mean()
+    grouped = per_rater.groupby(level=["candidate_id", "criterion_id"])
+    spread = (grouped.max() - grouped.min()).unstack("criterion_id")
+    return spread.reindex(index=list(candidate_ids), columns=list(criterion_ids)).to_numpy(dtype=float)
+
+
+@dataclass
+class Comparison:
+    """Everything the decision meeting needs, for one set of weights."""
+
+    table: pd.DataFrame  # one row per candidate, ranked
+    means: pd.DataFrame  # candidate name × criterion label, mean rating or NaN
+    spread: pd.DataFrame  # same shape, max − min between interviewers
+    weights: pd.Series  # criterion label → weight used
+
+    @property
+    def ranked_names(self) -> list[str]:
+        return list(self.table["candidat"])
+
+
+def compare(
+    snapshot: RecruitmentSnapshot,
+    weights: Mapping[str, float] | None = None,
+    candidate_ids: Sequence[str] | None = None,
+) -> Comparison:
+    """Rank the candidates of a recruitment. ``weights`` maps criterion id → what-if weight."""
+    crits = snapshot.criteria
+    if not crits:
+        raise ValidationError("Ajoutez au moins un critère au cadrage pour comparer les candidatures.")
+    wanted = set(candidate_ids) if candidate_ids is not None else None
+    cands = [c for c in snapshot.candidates if wanted is None or c.id in wanted]
+    weights = weights or {}
+    w = np.array([float(weights.get(c.id, c.weight)) for c in crits])
+    levels = np.array([c.weight_level for c in crits], dtype=float)
+    must = np.array([c.must_have for c in crits], dtype=bool)
+    cand_ids = [c.id for c in cands]
+    crit_ids = [c.id for c in crits]
+    ratings = ratings_frame(snapshot)
+    means = mean_matrix(ratings, cand_ids, crit_ids)
+    spread = spread_matrix(ratings, cand_ids, crit_ids)
+    scores = weighted_scores(means, w)
+    points, points_best = validated_points(means, levels)
+    table = pd.DataFrame(
+        {
+            "candidate_id": cand_ids,
+            "candidat": [c.name for c in cands],
+            "score": scores.score,
+            "score_min": scores.worst,
+            "score_max": scores.best,
+            "couverture": scores.coverage,
+            "matrice": scores.matrix,
+            "matrice_min": scores.matrix_worst,
+            "matrice_max": scores.matrix_best,
+            "points_valides": points,
+            "points_valides_max": points_best,
+            "points_total": float(levels.sum()),
+            "obligatoires": must_have_status(means, must),
+            "nb_notes": [int((ratings["candidate_id"] == cid).sum()) for cid in cand_ids],
+        }
+    )
+    table = rank(table)
+    labels = [c.label for c in crits]
+    names = [c.name for c in cands]
+    return Comparison(
+        table=table,
+        means=pd.DataFrame(means, index=names, columns=labels),
+        spread=pd.DataFrame(spread, index=names, columns=labels),
+        weights=pd.Series(w, index=labels),
+    )
+
+
+def rank(table: pd.DataFrame, by: str = "score") -> pd.DataFrame:
+    """Order by score (no evidence last), ties share a rank and are listed by name."""
+    ordered = table.sort_values([by, "candidat"], ascending=[False, True], na_position="last")
+    ordered = ordered.reset_index(drop=True)
+    ordered["rang"] = ordered[by].rank(method="min", ascending=False).astype("Int64")
+    return ordered
+
+
+def stage_scores(snapshot: RecruitmentSnapshot, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Normalised weighted score per candidate after each scored stage, using only that stage's
+    ratings: shows how the picture evolved through the process."""
+    crits = snapshot.criteria
+    if not crits:
+        return pd.DataFrame(columns=["candidat", "etape", "score", "couverture"])
+    weights = weights or {}
+    w = np.array([float(weights.get(c.id, c.weight)) for c in crits])
+    ratings = ratings_frame(snapshot)
+    cand_ids = [c.id for c in snapshot.candidates]
+    frames = []
+    for code in SCORED_STAGE_CODES:
+        means = mean_matrix(ratings, cand_ids, [c.id for c in crits], stages=(code,))
+        s = weighted_scores(means, w)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "candidat": [c.name for c in snapshot.candidates],
+                    "etape": code,
+                    "score": s.score,
+                    "couverture": s.coverage,
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    return out.dropna(subset=["score"]).reset_index(drop=True)

@@ -1,0 +1,725 @@
+"""Storage through SQLAlchemy 2 Core: one module, one schema, forward-only migrations.
+
+SQLite is the default (a file under data/, WAL, busy timeout, write transactions opened with
+BEGIN IMMEDIATE so that concurrent writers queue instead of failing with "database is locked").
+Any SQLAlchemy URL can be given through SELECTION_DATABASE_URL; PostgreSQL is supported.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from selection.model import (
+    Candidate,
+    Criterion,
+    Evaluation,
+    Recruitment,
+    RecruitmentSnapshot,
+    StageDecision,
+    ValidationError,
+)
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "selection.db"
+DATABASE_URL_ENV = "SELECTION_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+recruitments = sa.Table(
+    "recruitments",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(100), nullable=False, default=""),
+    sa.Column("team", sa.String(200), nullable=False, default=""),
+    sa.Column("owner", sa.String(200), nullable=False, default=""),
+    sa.Column("status", sa.String(20), nullable=False, default="ouvert"),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("closed_at", sa.DateTime, nullable=True),
+    # v2: constraints of the mission
+    sa.Column("start_date", sa.Date, nullable=True),
+    sa.Column("days_per_week", sa.Float, nullable=True),
+    sa.Column("remote_policy", sa.String(200), nullable=False, server_default=""),
+    sa.Column("max_daily_rate", sa.Integer, nullable=True),
+    sa.Column("references_required", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+
+criteria = sa.Table(
+    "criteria",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "recruitment_id",
+        sa.String(36),
+        sa.ForeignKey("recruitments.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("statement", sa.Text, nullable=False, default=""),
+    sa.Column("category", sa.String(100), nullable=False, default=""),
+    sa.Column("weight_level", sa.Integer, nullable=False),
+    sa.Column("weight", sa.Float, nullable=False),
+    sa.Column("must_have", sa.Boolean, nullable=False, default=False),
+    sa.Column("stages", sa.String(200), nullable=False, default=""),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    # v2: question bank, one question per line
+    sa.Column("questions", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("recruitment_id", "label", name="uq_criteria_label"),
+)
+
+candidates = sa.Table(
+    "candidates",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "recruitment_id",
+        sa.String(36),
+        sa.ForeignKey("recruitments.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(200), nullable=False, default=""),
+    sa.Column("phone", sa.String(50), nullable=False, default=""),
+    sa.Column("source", sa.String(100), nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+evaluations = sa.Table(
+    "evaluations",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "candidate_id",
+        sa.String(36),
+        sa.ForeignKey("candidates.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("stage", sa.String(40), nullable=False),
+    sa.Column(
+        "criterion_id",
+        sa.String(36),
+        sa.ForeignKey("criteria.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("interviewer", sa.String(200), nullable=False),
+    sa.Column("rating", sa.Integer, nullable=True),
+    sa.Column("evidence", sa.Text, nullable=False, default=""),
+    sa.Column("doubt", sa.Boolean, nullable=False, default=False),
+    sa.Column("doubt_note", sa.Text, nullable=False, default=""),
+    sa.Column("status", sa.String(20), nullable=False, default="soumis"),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint(
+        "candidate_id", "stage", "criterion_id", "interviewer", name="uq_evaluation_slot"
+    ),
+    sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 3", name="ck_rating_range"),
+)
+
+stage_decisions = sa.Table(
+    "stage_decisions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "candidate_id",
+        sa.String(36),
+        sa.ForeignKey("candidates.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("stage", sa.String(40), nullable=False),
+    sa.Column("decision", sa.String(20), nullable=False),
+    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("decided_at", sa.DateTime, nullable=False),
+)
+
+
+def _migrate_1_to_2(conn: Connection) -> None:
+    """Version 2: history of evaluation edits (never overwrite silently), the question bank of
+    each criterion and the constraints of the mission."""
+    evaluation_history.create(conn, checkfirst=True)
+    add = "ALTER TABLE {} ADD COLUMN {}"
+    for table, column in (
+        ("recruitments", "start_date DATE"),
+        ("recruitments", "days_per_week FLOAT"),
+        ("recruitments", "remote_policy VARCHAR(200) NOT NULL DEFAULT ''"),
+        ("recruitments", "max_daily_rate INTEGER"),
+        ("recruitments", "references_required BOOLEAN NOT NULL DEFAULT TRUE"),
+        ("criteria", "questions TEXT NOT NULL DEFAULT ''"),
+    ):
+        conn.exec_driver_sql(add.format(table, column))
+
+
+evaluation_history = sa.Table(
+    "evaluation_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "evaluation_id",
+        sa.String(36),
+        sa.ForeignKey("evaluations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+    sa.Column("old_rating", sa.Integer, nullable=True),
+    sa.Column("new_rating", sa.Integer, nullable=True),
+    sa.Column("old_evidence", sa.Text, nullable=False, default=""),
+    sa.Column("new_evidence", sa.Text, nullable=False, default=""),
+)
+
+# MIGRATIONS[n] takes a database from version n+1 to n+2. Append only: never edit a released one.
+MIGRATIONS = (_migrate_1_to_2,)
+SCHEMA_VERSION = len(MIGRATIONS) + 1
+V1_TABLES = (schema_version, recruitments, criteria, candidates, evaluations, stage_decisions)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def now() -> datetime:
+    """Naive UTC, so SQLite and PostgreSQL store and return the same value."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def database_url() -> str:
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    DEFAULT_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+        _configure_sqlite(engine)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DBAPI types
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN itself
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Store:
+    """Every read and write of the app. Each call opens its own connection from the pool,
+    so one Store can be shared by all sessions without sharing a connection across threads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        store = cls(make_engine(url))
+        store.migrate()
+        return store
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction for a whole multi-row write: all of it lands, or none of it."""
+        with self.engine.connect().execution_options(write=True) as conn:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    # ---------------------------------------------------------------- schema
+
+    def migrate(self) -> int:
+        """Create a fresh database or bring an older one forward; returns the version reached."""
+        with self.write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+            inspector = sa.inspect(conn)
+            if not inspector.has_table("schema_version"):
+                metadata.create_all(conn)
+                conn.execute(schema_version.insert().values(id=1, version=SCHEMA_VERSION))
+                return SCHEMA_VERSION
+            version = conn.execute(sa.select(schema_version.c.version)).scalar_one()
+            for step in MIGRATIONS[version - 1 :]:
+                step(conn)
+            if version != SCHEMA_VERSION:
+                conn.execute(schema_version.update().values(version=SCHEMA_VERSION))
+            return SCHEMA_VERSION
+
+    def version(self) -> int:
+        with self.read() as conn:
+            return conn.execute(sa.select(schema_version.c.version)).scalar_one()
+
+    # ---------------------------------------------------------------- recruitments
+
+    def save_recruitment(self, recruitment: Recruitment) -> Recruitment:
+        rec = recruitment.validated()
+        values = _recruitment_row(rec)
+        with self.write() as conn:
+            exists = conn.execute(
+                sa.select(recruitments.c.id).where(recruitments.c.id == rec.id)
+            ).first()
+            if exists:
+                conn.execute(recruitments.update().where(recruitments.c.id == rec.id).values(values))
+            else:
+                conn.execute(
+                    recruitments.insert().values(id=rec.id, created_at=rec.created_at or now(), **values)
+                )
+        return self.recruitment(rec.id)
+
+    def recruitment(self, recruitment_id: str) -> Recruitment:
+        with self.read() as conn:
+            row = conn.execute(
+                sa.select(recruitments).where(recruitments.c.id == recruitment_id)
+            ).first()
+        if row is None:
+            raise ValidationError("Recrutement introuvable.")
+        return _recruitment_of(row)
+
+    def list_recruitments(self) -> list[Recruitment]:
+        with self.read() as conn:
+            rows = conn.execute(
+                sa.select(recruitments).order_by(recruitments.c.created_at, recruitments.c.title)
+            ).all()
+        return [_recruitment_of(r) for r in rows]
+
+    def delete_recruitment(self, recruitment_id: str) -> None:
+        with self.write() as conn:
+            _delete_recruitment_rows(conn, recruitment_id)
+
+    # ---------------------------------------------------------------- criteria
+
+    def save_criteria(self, recruitment_id: str, items: Iterable[Criterion]) -> list[Criterion]:
+        """Replace-or-insert a whole brief at once, checking the set before writing any row."""
+        validated = [c.validated() for c in items]
+        labels = [c.label.casefold() for c in validated]
+        duplicates = sorted({c.label for c in validated if labels.count(c.label.casefold()) > 1})
+        if duplicates:
+            raise ValidationError(f"Critère en double : {', '.join(duplicates)}.")
+        if any(c.recruitment_id != recruitment_id for c in validated):
+            raise ValidationError("Un critère appartient à un autre recrutement.")
+        with self.write() as conn:
+            _require_recruitment(conn, recruitment_id)
+            existing = {
+                r.id: r.label
+                for r in conn.execute(
+                    sa.select(criteria.c.id, criteria.c.label).where(
+                        criteria.c.recruitment_id == recruitment_id
+                    )
+                )
+            }
+            kept = {c.id for c in validated}
+            removed = [cid for cid in existing if cid not in kept]
+            if removed:
+                conn.execute(criteria.delete().where(criteria.c.id.in_(removed)))
+            # Temporary labels avoid tripping the unique constraint when two labels are swapped.
+            for c in validated:
+                if c.id in existing:
+                    conn.execute(
+                        criteria.update().where(criteria.c.id == c.id).values(label=f"~{c.id}")
+                    )
+            for c in validated:
+                row = _criterion_row(c)
+                if c.id in existing:
+                    conn.execute(criteria.update().where(criteria.c.id == c.id).values(row))
+                else:
+                    conn.execute(criteria.insert().values(id=c.id, **row))
+        return self.list_criteria(recruitment_id)
+
+    def add_criterion(self, criterion: Criterion) -> list[Criterion]:
+        current = self.list_criteria(criterion.recruitment_id)
+        position = max((c.position for c in current), default=-1) + 1
+        return self.save_criteria(
+            criterion.recruitment_id, [*current, Criterion(**{**criterion.__dict__, "position": position})]
+        )
+
+    def update_weights(self, recruitment_id: str, weights: dict[str, float]) -> list[Criterion]:
+        current = self.list_criteria(recruitment_id)
+        unknown = set(weights) - {c.id for c in current}
+        if unknown:
+            raise ValidationError("Pondération pour un critère inconnu.")
+        updated = [
+            Criterion(**{**c.__dict__, "weight": float(weights.get(c.id, c.weight))}) for c in current
+        ]
+        if updated and sum(c.weight for c in updated) <= 0:
+            raise ValidationError("Toutes les pondérations sont nulles : gardez au moins un critère pondéré.")
+        return self.save_criteria(recruitment_id, updated)
+
+    def list_criteria(self, recruitment_id: str) -> list[Criterion]:
+        with self.read() as conn:
+            return _criteria_of(conn, recruitment_id)
+
+    # ---------------------------------------------------------------- candidates
+
+    def save_candidate(self, candidate: Candidate) -> Candidate:
+        cand = candidate.validated()
+        values = {"name": cand.name, "email": cand.email, "phone": cand.phone, "source": cand.source}
+        with self.write() as conn:
+            _require_recruitment(conn, cand.recruitment_id)
+            exists = conn.execute(sa.select(candidates.c.id).where(candidates.c.id == cand.id)).first()
+            if exists:
+                conn.execute(candidates.update().where(candidates.c.id == cand.id).values(values))
+            else:
+                conn.execute(
+                    candidates.insert().values(
+                        id=cand.id,
+                        recruitment_id=cand.recruitment_id,
+                        created_at=cand.created_at or now(),
+                        **values,
+                    )
+                )
+        return cand
+
+    def list_candidates(self, recruitment_id: str) -> list[Candidate]:
+        with self.read() as conn:
+            return _candidates_of(conn, recruitment_id)
+
+    # ---------------------------------------------------------------- evaluations
+
+    def save_evaluations(self, items: Iterable[Evaluation], changed_by: str | None = None) -> int:
+        """Upsert one interviewer's ratings in one transaction; every change to a stored rating
+        is written to evaluation_history (who, when, before, after)."""
+        validated = [e.validated() for e in items]
+        if not validated:
+            return 0
+        stamp = now()
+        with self.write() as conn:
+            for ev in validated:
+                _check_evaluation_refs(conn, ev)
+                slot = sa.and_(
+                    evaluations.c.candidate_id == ev.candidate_id,
+                    evaluations.c.stage == ev.stage,
+                    evaluations.c.criterion_id == ev.criterion_id,
+                    evaluations.c.interviewer == ev.interviewer,
+                )
+                old = conn.execute(sa.select(evaluations).where(slot)).first()
+                values = {
+                    "rating": ev.rating,
+                    "evidence": ev.evidence,
+                    "doubt": ev.doubt,
+                    "doubt_note": ev.doubt_note,
+                    "status": ev.status,
+                    "updated_at": ev.updated_at or stamp,
+                }
+                if old is None:
+                    conn.execute(
+                        evaluations.insert().values(
+                            id=ev.id,
+                            candidate_id=ev.candidate_id,
+                            stage=ev.stage,
+                            criterion_id=ev.criterion_id,
+                            interviewer=ev.interviewer,
+                            created_at=ev.created_at or stamp,
+                            **values,
+                        )
+                    )
+                    continue
+                conn.execute(evaluations.update().where(evaluations.c.id == old.id).values(values))
+                if old.status == "soumis" and (old.rating != ev.rating or old.evidence != ev.evidence):
+                    conn.execute(
+                        evaluation_history.insert().values(
+                            evaluation_id=old.id,
+                            changed_by=changed_by or ev.interviewer,
+                            changed_at=stamp,
+                            old_rating=old.rating,
+                            new_rating=ev.rating,
+                            old_evidence=old.evidence,
+                            new_evidence=ev.evidence,
+                        )
+                    )
+        return len(validated)
+
+    def list_evaluations(self, recruitment_id: str) -> list[Evaluation]:
+        with self.read() as conn:
+            return _evaluations_of(conn, recruitment_id)
+
+    def evaluation_history(self, evaluation_id: str) -> list[dict]:
+        with self.read() as conn:
+            rows = conn.execute(
+                sa.select(evaluation_history)
+                .where(evaluation_history.c.evaluation_id == evaluation_id)
+                .order_by(evaluation_history.c.id)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    # ---------------------------------------------------------------- decisions
+
+    def record_decision(self, decision: StageDecision) -> StageDecision:
+        dec = decision.validated()
+        with self.write() as conn:
+            if not conn.execute(
+                sa.select(candidates.c.id).where(candidates.c.id == dec.candidate_id)
+            ).first():
+                raise ValidationError("Personne candidate introuvable.")
+            conn.execute(
+                stage_decisions.insert().values(
+                    id=dec.id,
+                    candidate_id=dec.candidate_id,
+                    stage=dec.stage,
+                    decision=dec.decision,
+                    decided_by=dec.decided_by,
+                    reason=dec.reason,
+                    decided_at=dec.decided_at or now(),
+                )
+            )
+        return dec
+
+    def list_decisions(self, recruitment_id: str) -> list[StageDecision]:
+        with self.read() as conn:
+            return _decisions_of(conn, recruitment_id)
+
+    # ---------------------------------------------------------------- snapshots
+
+    def snapshot(self, recruitment_id: str) -> RecruitmentSnapshot:
+        """Read a whole recruitment in one transaction, so a screen never mixes two states."""
+        with self.read() as conn:
+            row = conn.execute(
+                sa.select(recruitments).where(recruitments.c.id == recruitment_id)
+            ).first()
+            if row is None:
+                raise ValidationError("Recrutement introuvable.")
+            return RecruitmentSnapshot(
+                recruitment=_recruitment_of(row),
+                criteria=_criteria_of(conn, recruitment_id),
+                candidates=_candidates_of(conn, recruitment_id),
+                evaluations=_evaluations_of(conn, recruitment_id),
+                decisions=_decisions_of(conn, recruitment_id),
+            )
+
+    def save_snapshot(self, snap: RecruitmentSnapshot) -> None:
+        """Write a whole recruitment (demo, duplicate, import) in one transaction."""
+        rec = snap.recruitment.validated()
+        crits = [c.validated() for c in snap.criteria]
+        cands = [c.validated() for c in snap.candidates]
+        evals = [e.validated() for e in snap.evaluations]
+        decs = [d.validated() for d in snap.decisions]
+        stamp = now()
+        with self.write() as conn:
+            conn.execute(
+                recruitments.insert().values(
+                    id=rec.id, created_at=rec.created_at or stamp, **_recruitment_row(rec)
+                )
+            )
+            if crits:
+                conn.execute(criteria.insert(), [{"id": c.id, **_criterion_row(c)} for c in crits])
+            if cands:
+                conn.execute(
+                    candidates.insert(),
+                    [
+                        {
+                            "id": c.id,
+                            "recruitment_id": rec.id,
+                            "name": c.name,
+                            "email": c.email,
+                            "phone": c.phone,
+                            "source": c.source,
+                            "created_at": c.created_at or stamp,
+                        }
+                        for c in cands
+                    ],
+                )
+            if evals:
+                conn.execute(
+                    evaluations.insert(),
+                    [
+                        {
+                            "id": e.id,
+                            "candidate_id": e.candidate_id,
+                            "stage": e.stage,
+                            "criterion_id": e.criterion_id,
+                            "interviewer": e.interviewer,
+                            "rating": e.rating,
+                            "evidence": e.evidence,
+                            "doubt": e.doubt,
+                            "doubt_note": e.doubt_note,
+                            "status": e.status,
+                            "created_at": e.created_at or stamp,
+                            "updated_at": e.updated_at or stamp,
+                        }
+                        for e in evals
+                    ],
+                )
+            if decs:
+                conn.execute(
+                    stage_decisions.insert(),
+                    [
+                        {
+                            "id": d.id,
+                            "candidate_id": d.candidate_id,
+                            "stage": d.stage,
+                            "decision": d.decision,
+                            "decided_by": d.decided_by,
+                            "reason": d.reason,
+                            "decided_at": d.decided_at or stamp,
+                        }
+                        for d in decs
+                    ],
+                )
+
+    def is_empty(self) -> bool:
+        with self.read() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(recruitments)).scalar_one() == 0
+
+    def count_rows(self) -> dict[str, int]:
+        with self.read() as conn:
+            return {
+                t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in metadata.sorted_tables
+            }
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def _require_recruitment(conn: Connection, recruitment_id: str) -> None:
+    if not conn.execute(sa.select(recruitments.c.id).where(recruitments.c.id == recruitment_id)).first():
+        raise ValidationError("Recrutement introuvable.")
+
+
+def _check_evaluation_refs(conn: Connection, ev: Evaluation) -> None:
+    cand = conn.execute(
+        sa.select(candidates.c.recruitment_id).where(candidates.c.id == ev.candidate_id)
+    ).first()
+    if cand is None:
+        raise ValidationError("Personne candidate introuvable.")
+    crit = conn.execute(
+        sa.select(criteria.c.recruitment_id).where(criteria.c.id == ev.criterion_id)
+    ).first()
+    if crit is None or crit.recruitment_id != cand.recruitment_id:
+        raise ValidationError("Critère introuvable pour ce recrutement.")
+
+
+def _recruitment_row(rec: Recruitment) -> dict:
+    return {
+        "title": rec.title,
+        "role": rec.role,
+        "team": rec.team,
+        "owner": rec.owner,
+        "status": rec.status,
+        "closed_at": rec.closed_at,
+        "start_date": rec.start_date,
+        "days_per_week": rec.days_per_week,
+        "remote_policy": rec.remote_policy,
+        "max_daily_rate": rec.max_daily_rate,
+        "references_required": rec.references_required,
+    }
+
+
+def _recruitment_of(row: sa.Row) -> Recruitment:
+    data = dict(row._mapping)
+    data["references_required"] = bool(data["references_required"])
+    return Recruitment(**data)
+
+
+def _criterion_row(c: Criterion) -> dict:
+    return {
+        "recruitment_id": c.recruitment_id,
+        "label": c.label,
+        "statement": c.statement,
+        "category": c.category,
+        "weight_level": c.weight_level,
+        "weight": c.weight,
+        "must_have": c.must_have,
+        "stages": ",".join(c.stages),
+        "position": c.position,
+        "questions": "\n".join(c.questions),
+    }
+
+
+def _criteria_of(conn: Connection, recruitment_id: str) -> list[Criterion]:
+    rows = conn.execute(
+        sa.select(criteria)
+        .where(criteria.c.recruitment_id == recruitment_id)
+        .order_by(criteria.c.position, criteria.c.label)
+    ).all()
+    out = []
+    for r in rows:
+        data = dict(r._mapping)
+        data["stages"] = tuple(s for s in data["stages"].split(",") if s)
+        data["questions"] = tuple(q for q in (data["questions"] or "").split("\n") if q)
+        data["must_have"] = bool(data["must_have"])
+        out.append(Criterion(**data))
+    return out
+
+
+def _candidates_of(conn: Connection, recruitment_id: str) -> list[Candidate]:
+    rows = conn.execute(
+        sa.select(candidates)
+        .where(candidates.c.recruitment_id == recruitment_id)
+        .order_by(candidates.c.created_at, candidates.c.name)
+    ).all()
+    return [Candidate(**r._mapping) for r in rows]
+
+
+def _evaluations_of(conn: Connection, recruitment_id: str) -> list[Evaluation]:
+    rows = conn.execute(
+        sa.select(evaluations)
+        .join(candidates, candidates.c.id == evaluations.c.candidate_id)
+        .where(candidates.c.recruitment_id == recruitment_id)
+        .order_by(evaluations.c.created_at, evaluations.c.id)
+    ).all()
+    return [Evaluation(**{**r._mapping, "doubt": bool(r.doubt)}) for r in rows]
+
+
+def _decisions_of(conn: Connection, recruitment_id: str) -> list[StageDecision]:
+    rows = conn.execute(
+        sa.select(stage_decisions)
+        .join(candidates, candidates.c.id == stage_decisions.c.candidate_id)
+        .where(candidates.c.recruitment_id == recruitment_id)
+        .order_by(stage_decisions.c.decided_at, stage_decisions.c.id)
+    ).all()
+    return [StageDecision(**r._mapping) for r in rows]
+
+
+def _delete_recruitment_rows(conn: Connection, recruitment_id: str) -> None:
+    """Explicit deletes in dependency order, so it works even where foreign keys are not enforced."""
+    cand_ids = sa.select(candidates.c.id).where(candidates.c.recruitment_id == recruitment_id)
+    eval_ids = sa.select(evaluations.c.id).where(evaluations.c.candidate_id.in_(cand_ids))
+    conn.execute(evaluation_history.delete().where(evaluation_history.c.evaluation_id.in_(eval_ids)))
+    conn.execute(evaluations.delete().where(evaluations.c.candidate_id.in_(cand_ids)))
+    conn.execute(stage_decisions.delete().where(stage_decisions.c.candidate_id.in_(cand_ids)))
+    conn.execute(candidates.delete().where(candidates.c.recruitment_id == recruitment_id))
+    conn.execute(criteria.delete().where(criteria.c.recruitment_id == recruitment_id))
+    conn.execute(recruitments.delete().where(recruitments.c.id == recruitment_id))
