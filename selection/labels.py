@@ -27,6 +27,7 @@ DECISIONS: dict[str, str] = {
     "continuer": "Continuer",
     "arreter": "Arrêter",
     "en_attente": "En attente",
+    "retenu": "Retenu·e (choix final)",
 }
 
 CANDIDATE_STATUS: dict[str, str] = {

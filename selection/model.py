@@ -20,7 +20,7 @@ class ValidationError(ValueError):
 WEIGHT_MIN = 0.0
 WEIGHT_MAX = 3.0
 RATING_VALUES = (1, 2, 3)
-DECISION_VALUES = ("continuer", "arreter", "en_attente")
+DECISION_VALUES = ("continuer", "arreter", "en_attente", "retenu")
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,8 @@ class StageDecision:
         reason = (self.reason or "").strip()
         if self.decision == "arreter" and not reason:
             raise ValidationError("Donnez la raison de l'arrêt : la personne recevra une réponse.")
+        if self.decision == "retenu" and not reason:
+            raise ValidationError("Justifiez le choix final : il sera conservé dans le dossier.")
         return replace(self, decided_by=who, reason=reason)
 
 

@@ -1,0 +1,40 @@
+"""DSFR colours (PRODUCT.md §9) shared by every chart, so the app looks like one product."""
+
+from __future__ import annotations
+
+import altair as alt
+
+BLEU_FRANCE = "#000091"
+ROUGE_MARIANNE = "#E1000F"
+GREY_TEXT = "#161616"
+GREY_SECONDARY = "#3A3A3A"
+GREY_MUTED = "#666666"
+GREY_BORDER = "#DDDDDD"
+GREY_BACKGROUND = "#F6F6F6"
+INFO = "#0063CB"
+SUCCESS = "#18753C"
+WARNING = "#B34000"
+ERROR = "#CE0500"
+PALETTE = ["#5C68E5", "#82B5F2", "#29598F", "#31A7AE", "#81EEF5", "#B478F1", "#CFB1F5", "#CECECE"]
+# Sequential scale for ratings 1 → 3 (light to Bleu France): read with the number in the cell.
+RATING_SCALE = ["#E3E3FD", "#8585F6", BLEU_FRANCE]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+
+def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Apply the DSFR look to a finished chart (fonts, greys, palette)."""
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_axis(
+            labelColor=GREY_SECONDARY,
+            titleColor=GREY_TEXT,
+            gridColor=GREY_BORDER,
+            domainColor=GREY_MUTED,
+            labelFontSize=12,
+            titleFontSize=12,
+        )
+        .configure_legend(labelColor=GREY_SECONDARY, titleColor=GREY_TEXT, labelFontSize=12)
+        .configure_title(color=GREY_TEXT, fontSize=14, anchor="start")
+        .configure_range(category=PALETTE)
+        .configure_view(stroke=None)
+    )
