@@ -50,8 +50,13 @@ class Recruitment:
             raise ValidationError("Le nombre de jours par semaine va de 0,5 à 5.")
         if self.max_daily_rate is not None and self.max_daily_rate <= 0:
             raise ValidationError("Le TJM maximum doit être un montant positif.")
-        return replace(self, title=title, role=self.role.strip(), team=self.team.strip(),
-                       owner=self.owner.strip())
+        return replace(
+            self,
+            title=title,
+            role=self.role.strip(),
+            team=self.team.strip(),
+            owner=self.owner.strip(),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,15 @@ class Criterion:
             raise ValidationError(f"Étape inconnue pour « {label} » : {', '.join(unknown)}.")
         ordered = tuple(s for s in STAGE_BY_CODE if s in self.stages)
         questions = tuple(" ".join(q.split()) for q in self.questions if q and q.strip())
-        return replace(self, label=label, statement=(self.statement or "").strip(),
-                       category=(self.category or "").strip(), weight=weight, stages=ordered,
-                       questions=questions)
+        return replace(
+            self,
+            label=label,
+            statement=(self.statement or "").strip(),
+            category=(self.category or "").strip(),
+            weight=weight,
+            stages=ordered,
+            questions=questions,
+        )
 
 
 @dataclass(frozen=True)
@@ -108,8 +119,13 @@ class Candidate:
         email = (self.email or "").strip()
         if email and ("@" not in email or " " in email):
             raise ValidationError(f"Adresse électronique invalide : « {email} ».")
-        return replace(self, name=name, email=email, phone=(self.phone or "").strip(),
-                       source=(self.source or "").strip())
+        return replace(
+            self,
+            name=name,
+            email=email,
+            phone=(self.phone or "").strip(),
+            source=(self.source or "").strip(),
+        )
 
 
 @dataclass(frozen=True)

@@ -132,21 +132,62 @@ def spread_matrix(
     per_rater = subset.groupby(["candidate_id", "criterion_id", "interviewer"])["rating"].mean()
     grouped = per_rater.groupby(level=["candidate_id", "criterion_id"])
     spread = (grouped.max() - grouped.min()).unstack("criterion_id")
-    return spread.reindex(index=list(candidate_ids), columns=list(criterion_ids)).to_numpy(dtype=float)
+    return spread.reindex(index=list(candidate_ids), columns=list(criterion_ids)).to_numpy(
+        dtype=float
+    )
 
 
 @dataclass
 class Comparison:
     """Everything the decision meeting needs, for one set of weights."""
 
-    table: pd.DataFrame  # one row per candidate, ranked
+    table: pd.DataFrame  # one row per candidate, ranked by the default view
     means: pd.DataFrame  # candidate name × criterion label, mean rating or NaN
     spread: pd.DataFrame  # same shape, max − min between interviewers
     weights: pd.Series  # criterion label → weight used
+    levels: pd.Series  # criterion label → weight level 1-3 (for the guide's method)
 
     @property
     def ranked_names(self) -> list[str]:
         return list(self.table["candidat"])
+
+    def ranked(self, view: str) -> pd.DataFrame:
+        """The table ranked by one of the three views (see VIEW_COLUMNS)."""
+        return rank(self.table.drop(columns="rang"), by=VIEW_COLUMNS[view][0])
+
+    def contributions(self, view: str) -> pd.DataFrame:
+        """Long table (candidat, critere, contribution): what each criterion adds to the score of
+        a view. Contributions of a candidate sum exactly to their score in that view."""
+        means = self.means.to_numpy(dtype=float)
+        known = ~np.isnan(means)
+        w = self.weights.to_numpy(dtype=float)
+        known_weight = known @ w
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if view == "moyenne":
+                part = np.where(known, (means - RATING_MIN) / (RATING_MAX - RATING_MIN), 0.0) * w
+                part = part / known_weight[:, None]
+            elif view == "matrice":
+                part = np.where(known, means, 0.0) * w * (w.sum() / known_weight)[:, None]
+            elif view == "valides":
+                validated = np.nan_to_num(means, nan=0.0) >= VALIDATION_THRESHOLD
+                part = validated * self.levels.to_numpy(dtype=float)
+            else:
+                raise ValidationError(f"Vue inconnue : « {view} ».")
+        part = np.where(np.isfinite(part), part, 0.0)
+        frame = pd.DataFrame(part, index=self.means.index, columns=self.means.columns)
+        frame.index.name = "candidat"
+        long = frame.reset_index().melt(
+            id_vars="candidat", var_name="critere", value_name="contribution"
+        )
+        return long
+
+
+# view → (score column, interval low, interval high)
+VIEW_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "moyenne": ("score", "score_min", "score_max"),
+    "matrice": ("matrice", "matrice_min", "matrice_max"),
+    "valides": ("points_valides", "points_valides", "points_valides_max"),
+}
 
 
 def compare(
@@ -157,7 +198,9 @@ def compare(
     """Rank the candidates of a recruitment. ``weights`` maps criterion id → what-if weight."""
     crits = snapshot.criteria
     if not crits:
-        raise ValidationError("Ajoutez au moins un critère au cadrage pour comparer les candidatures.")
+        raise ValidationError(
+            "Ajoutez au moins un critère au cadrage pour comparer les candidatures."
+        )
     wanted = set(candidate_ids) if candidate_ids is not None else None
     cands = [c for c in snapshot.candidates if wanted is None or c.id in wanted]
     weights = weights or {}
@@ -186,7 +229,7 @@ def compare(
             "points_valides_max": points_best,
             "points_total": float(levels.sum()),
             "obligatoires": must_have_status(means, must),
-            "nb_notes": [int((ratings["candidate_id"] == cid).sum()) for cid in cand_ids],
+            "nb_notes": _count_scored_ratings(ratings, cand_ids),
         }
     )
     table = rank(table)
@@ -197,18 +240,30 @@ def compare(
         means=pd.DataFrame(means, index=names, columns=labels),
         spread=pd.DataFrame(spread, index=names, columns=labels),
         weights=pd.Series(w, index=labels),
+        levels=pd.Series(levels, index=labels),
     )
+
+
+def _count_scored_ratings(ratings: pd.DataFrame, candidate_ids: Sequence[str]) -> list[int]:
+    scored = ratings[ratings["stage"].isin(SCORED_STAGE_CODES)]
+    counts = scored.groupby("candidate_id").size()
+    return [int(counts.get(cid, 0)) for cid in candidate_ids]
 
 
 def rank(table: pd.DataFrame, by: str = "score") -> pd.DataFrame:
     """Order by score (no evidence last), ties share a rank and are listed by name."""
+    if "nb_notes" in table and by != "score":
+        # Without any rating a candidate has no score in any view, not a score of zero.
+        table = table.assign(**{by: table[by].where(table["nb_notes"] > 0)})
     ordered = table.sort_values([by, "candidat"], ascending=[False, True], na_position="last")
     ordered = ordered.reset_index(drop=True)
     ordered["rang"] = ordered[by].rank(method="min", ascending=False).astype("Int64")
     return ordered
 
 
-def stage_scores(snapshot: RecruitmentSnapshot, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+def stage_scores(
+    snapshot: RecruitmentSnapshot, weights: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     """Normalised weighted score per candidate after each scored stage, using only that stage's
     ratings: shows how the picture evolved through the process."""
     crits = snapshot.criteria

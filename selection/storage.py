@@ -226,7 +226,7 @@ def make_engine(url: str | None = None) -> Engine:
 
 def _configure_sqlite(engine: Engine) -> None:
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DBAPI types
+    def _on_connect(dbapi_conn, _record) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN itself
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -257,17 +257,15 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction for a whole multi-row write: all of it lands, or none of it."""
-        with self.engine.connect().execution_options(write=True) as conn:
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
-                yield conn
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
 
     # ---------------------------------------------------------------- schema
 
@@ -302,10 +300,14 @@ class Store:
                 sa.select(recruitments.c.id).where(recruitments.c.id == rec.id)
             ).first()
             if exists:
-                conn.execute(recruitments.update().where(recruitments.c.id == rec.id).values(values))
+                conn.execute(
+                    recruitments.update().where(recruitments.c.id == rec.id).values(values)
+                )
             else:
                 conn.execute(
-                    recruitments.insert().values(id=rec.id, created_at=rec.created_at or now(), **values)
+                    recruitments.insert().values(
+                        id=rec.id, created_at=rec.created_at or now(), **values
+                    )
                 )
         return self.recruitment(rec.id)
 
@@ -372,7 +374,8 @@ class Store:
         current = self.list_criteria(criterion.recruitment_id)
         position = max((c.position for c in current), default=-1) + 1
         return self.save_criteria(
-            criterion.recruitment_id, [*current, Criterion(**{**criterion.__dict__, "position": position})]
+            criterion.recruitment_id,
+            [*current, Criterion(**{**criterion.__dict__, "position": position})],
         )
 
     def update_weights(self, recruitment_id: str, weights: dict[str, float]) -> list[Criterion]:
@@ -381,10 +384,13 @@ class Store:
         if unknown:
             raise ValidationError("Pondération pour un critère inconnu.")
         updated = [
-            Criterion(**{**c.__dict__, "weight": float(weights.get(c.id, c.weight))}) for c in current
+            Criterion(**{**c.__dict__, "weight": float(weights.get(c.id, c.weight))})
+            for c in current
         ]
         if updated and sum(c.weight for c in updated) <= 0:
-            raise ValidationError("Toutes les pondérations sont nulles : gardez au moins un critère pondéré.")
+            raise ValidationError(
+                "Toutes les pondérations sont nulles : gardez au moins un critère pondéré."
+            )
         return self.save_criteria(recruitment_id, updated)
 
     def list_criteria(self, recruitment_id: str) -> list[Criterion]:
@@ -395,10 +401,17 @@ class Store:
 
     def save_candidate(self, candidate: Candidate) -> Candidate:
         cand = candidate.validated()
-        values = {"name": cand.name, "email": cand.email, "phone": cand.phone, "source": cand.source}
+        values = {
+            "name": cand.name,
+            "email": cand.email,
+            "phone": cand.phone,
+            "source": cand.source,
+        }
         with self.write() as conn:
             _require_recruitment(conn, cand.recruitment_id)
-            exists = conn.execute(sa.select(candidates.c.id).where(candidates.c.id == cand.id)).first()
+            exists = conn.execute(
+                sa.select(candidates.c.id).where(candidates.c.id == cand.id)
+            ).first()
             if exists:
                 conn.execute(candidates.update().where(candidates.c.id == cand.id).values(values))
             else:
@@ -457,7 +470,9 @@ class Store:
                     )
                     continue
                 conn.execute(evaluations.update().where(evaluations.c.id == old.id).values(values))
-                if old.status == "soumis" and (old.rating != ev.rating or old.evidence != ev.evidence):
+                if old.status == "soumis" and (
+                    old.rating != ev.rating or old.evidence != ev.evidence
+                ):
                     conn.execute(
                         evaluation_history.insert().values(
                             evaluation_id=old.id,
@@ -600,7 +615,9 @@ class Store:
 
     def is_empty(self) -> bool:
         with self.read() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(recruitments)).scalar_one() == 0
+            return (
+                conn.execute(sa.select(sa.func.count()).select_from(recruitments)).scalar_one() == 0
+            )
 
     def count_rows(self) -> dict[str, int]:
         with self.read() as conn:
@@ -614,7 +631,9 @@ class Store:
 
 
 def _require_recruitment(conn: Connection, recruitment_id: str) -> None:
-    if not conn.execute(sa.select(recruitments.c.id).where(recruitments.c.id == recruitment_id)).first():
+    if not conn.execute(
+        sa.select(recruitments.c.id).where(recruitments.c.id == recruitment_id)
+    ).first():
         raise ValidationError("Recrutement introuvable.")
 
 
@@ -717,7 +736,9 @@ def _delete_recruitment_rows(conn: Connection, recruitment_id: str) -> None:
     """Explicit deletes in dependency order, so it works even where foreign keys are not enforced."""
     cand_ids = sa.select(candidates.c.id).where(candidates.c.recruitment_id == recruitment_id)
     eval_ids = sa.select(evaluations.c.id).where(evaluations.c.candidate_id.in_(cand_ids))
-    conn.execute(evaluation_history.delete().where(evaluation_history.c.evaluation_id.in_(eval_ids)))
+    conn.execute(
+        evaluation_history.delete().where(evaluation_history.c.evaluation_id.in_(eval_ids))
+    )
     conn.execute(evaluations.delete().where(evaluations.c.candidate_id.in_(cand_ids)))
     conn.execute(stage_decisions.delete().where(stage_decisions.c.candidate_id.in_(cand_ids)))
     conn.execute(candidates.delete().where(candidates.c.recruitment_id == recruitment_id))

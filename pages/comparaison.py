@@ -1,0 +1,128 @@
+"""Decision meeting: ranking in three views, what-if weights, rating grid, export."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from selection import labels
+from selection.charts.comparison import heatmap_chart, heatmap_frame, ranking_chart
+from selection.meeting import (
+    display_table,
+    filter_candidates,
+    weights_changed,
+)
+from selection.model import ValidationError
+from selection.progress import candidate_status
+from selection.scoring import compare
+from selection.stages import STAGES
+from ui.bootstrap import start_page
+from ui.widgets import csv_downloads
+
+ctx = start_page("Comparaison des candidatures")
+snapshot = ctx.store.snapshot(ctx.recruitment.id)
+
+if not snapshot.criteria:
+    st.info("Le cadrage n'a pas encore de critère : ajoutez-en dans **Cadrage** pour comparer.")
+    st.stop()
+if not snapshot.candidates:
+    st.info("Aucune candidature : ajoutez des personnes dans **Candidatures**.")
+    st.stop()
+
+status = candidate_status(snapshot)
+left, middle, right = st.columns([1, 1, 2])
+scope = left.segmented_control(
+    "Candidatures", ["En cours", "Toutes"], default="En cours", key="cmp_scope"
+)
+min_stage = middle.selectbox(
+    "Étape atteinte au minimum",
+    options=[s.code for s in STAGES],
+    format_func=lambda code: next(s.label for s in STAGES if s.code == code),
+    key="cmp_min_stage",
+)
+view = right.radio(
+    "Vue du score",
+    options=list(labels.SCORE_VIEWS),
+    format_func=labels.SCORE_VIEWS.get,
+    horizontal=True,
+    key="cmp_view",
+)
+shown_ids = filter_candidates(status, active_only=(scope != "Toutes"), min_stage=min_stage)
+if not shown_ids:
+    st.info("Aucune candidature ne correspond à ces filtres : élargissez-les.")
+    st.stop()
+
+
+def reset_weights() -> None:
+    for c in snapshot.criteria:
+        st.session_state[f"w_{c.id}"] = float(c.weight)
+
+
+@st.fragment
+def meeting() -> None:
+    with st.expander("Pondérations (simulation pour la réunion)", expanded=False):
+        st.caption(
+            "Déplacez les curseurs pour voir l'effet sur le classement. Le cadrage ne change "
+            "que si vous enregistrez."
+        )
+        cols = st.columns(3)
+        weights = {}
+        for i, crit in enumerate(snapshot.criteria):
+            weights[crit.id] = cols[i % 3].slider(
+                crit.label,
+                min_value=0.0,
+                max_value=3.0,
+                step=0.1,
+                value=float(crit.weight),
+                key=f"w_{crit.id}",
+                help=f"Niveau du cadrage : {labels.WEIGHT_LEVELS[crit.weight_level]}",
+            )
+        changed = weights_changed(snapshot.criteria, weights)
+        save, reset, _ = st.columns([2, 2, 3])
+        save_clicked = save.button(
+            "Enregistrer ces pondérations dans le cadrage", disabled=not changed, type="primary"
+        )
+        reset.button(
+            "Revenir aux pondérations du cadrage", disabled=not changed, on_click=reset_weights
+        )
+        if save_clicked:
+            try:
+                ctx.store.update_weights(snapshot.recruitment.id, weights)
+            except ValidationError as err:
+                st.error(str(err))
+            else:
+                st.success("Pondérations enregistrées dans le cadrage.")
+                st.rerun()
+    if changed:
+        st.warning("Simulation : ces pondérations ne sont pas celles du cadrage enregistré.")
+
+    try:
+        comparison = compare(snapshot, weights, candidate_ids=shown_ids)
+    except ValidationError as err:
+        st.error(str(err))
+        return
+
+    table = display_table(comparison, status, view)
+    st.subheader("Classement")
+    st.altair_chart(ranking_chart(comparison, view), width="stretch")
+    st.caption(
+        "Barres : apport de chaque critère. Trait noir : intervalle entre le pire et le meilleur "
+        "cas si les critères non évalués étaient notés 1 ou 3 ; repère vertical : score actuel."
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+    st.subheader("Notes par critère")
+    order = list(comparison.ranked(view)["candidat"])
+    st.altair_chart(heatmap_chart(comparison, order), width="stretch")
+    st.caption(
+        "Moyenne des notes soumises (1 à 3) ; « n.é. » : non évalué, jamais compté comme zéro."
+    )
+    with st.expander("Données de la grille"):
+        grid = heatmap_frame(comparison, order).pivot(
+            index="candidat", columns="critere", values="etiquette"
+        )
+        st.dataframe(grid.reindex(order), width="stretch")
+
+    csv_downloads(comparison, status, snapshot.recruitment.title)
+
+
+meeting()

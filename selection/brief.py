@@ -1,0 +1,89 @@
+"""The brief as an editable grid: criteria ↔ rows, with one tick column per stage.
+
+The grid is what the brief page hands to ``st.data_editor``; ``criteria_from_grid`` turns the
+edited grid back into validated criteria so nothing half-valid ever reaches storage.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from selection import labels
+from selection.model import Criterion, ValidationError
+from selection.stages import STAGES
+from selection.storage import new_id
+
+LEVEL_BY_LABEL = {label: level for level, label in labels.WEIGHT_LEVELS.items()}
+GRID_COLUMNS = ["Intitulé", "Énoncé", "Catégorie", "Niveau", "Obligatoire"]
+
+
+def stage_column(code: str) -> str:
+    return next(s.short_label for s in STAGES if s.code == code)
+
+
+def criteria_grid(criteria: list[Criterion]) -> pd.DataFrame:
+    """Stored criteria as grid rows, indexed by criterion id."""
+    rows = []
+    for c in criteria:
+        row = {
+            "Intitulé": c.label,
+            "Énoncé": c.statement,
+            "Catégorie": c.category,
+            "Niveau": labels.WEIGHT_LEVELS[c.weight_level],
+            "Obligatoire": c.must_have,
+        }
+        for s in STAGES:
+            row[stage_column(s.code)] = s.code in c.stages
+        rows.append(row)
+    columns = GRID_COLUMNS + [stage_column(s.code) for s in STAGES]
+    frame = pd.DataFrame(rows, columns=columns, index=pd.Index([c.id for c in criteria], name="id"))
+    return frame.astype({"Obligatoire": bool} | {stage_column(s.code): bool for s in STAGES})
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def criteria_from_grid(
+    grid: pd.DataFrame, recruitment_id: str, existing: list[Criterion]
+) -> list[Criterion]:
+    """Rows of the edited grid → criteria, keeping each stored criterion's weight and questions.
+
+    Empty rows (added then left blank) are ignored; an unknown level raises a French message.
+    """
+    by_id = {c.id: c for c in existing}
+    out: list[Criterion] = []
+    for position, (row_id, row) in enumerate(grid.iterrows()):
+        label = _text(row.get("Intitulé"))
+        statement = _text(row.get("Énoncé"))
+        if not label and not statement:
+            continue
+        level_label = _text(row.get("Niveau")) or labels.WEIGHT_LEVELS[2]
+        if level_label not in LEVEL_BY_LABEL:
+            raise ValidationError(
+                f"Niveau de pondération inconnu pour « {label} » : {level_label}."
+            )
+        level = LEVEL_BY_LABEL[level_label]
+        previous = by_id.get(str(row_id)) if isinstance(row_id, str) else None
+        stages = tuple(s.code for s in STAGES if bool(row.get(stage_column(s.code), False)))
+        weight = previous.weight if previous and previous.weight_level == level else float(level)
+        out.append(
+            Criterion(
+                id=previous.id if previous else new_id(),
+                recruitment_id=recruitment_id,
+                label=label,
+                statement=statement,
+                category=_text(row.get("Catégorie")),
+                weight_level=level,
+                weight=weight,
+                must_have=bool(row.get("Obligatoire", False)),
+                stages=stages,
+                position=position,
+                questions=previous.questions if previous else (),
+            ).validated()
+        )
+    return out

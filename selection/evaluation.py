@@ -1,0 +1,182 @@
+"""Rules of rating a candidate: evidence required, stage reached, blind until submitted.
+
+Structured interviews only predict well when each interviewer rates independently before any
+discussion (PRODUCT.md §6), so the blind rule is enforced here, in the domain, not in a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from selection import labels
+from selection.model import Evaluation, RecruitmentSnapshot, ValidationError
+from selection.stages import STAGE_BY_CODE, STAGES, stage_index
+from selection.storage import new_id
+
+DISAGREEMENT_SPREAD = 2  # max − min on the 1–3 scale; see selection.gaps for the same rule
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    """What an interviewer typed for one criterion."""
+
+    criterion_id: str
+    rating: int | None
+    evidence: str = ""
+    doubt: bool = False
+    doubt_note: str = ""
+
+
+def own_evaluations(
+    snapshot: RecruitmentSnapshot, candidate_id: str, stage: str, interviewer: str
+) -> dict[str, Evaluation]:
+    return {
+        e.criterion_id: e
+        for e in snapshot.evaluations
+        if e.candidate_id == candidate_id and e.stage == stage and e.interviewer == interviewer
+    }
+
+
+def has_submitted(
+    snapshot: RecruitmentSnapshot, candidate_id: str, stage: str, interviewer: str
+) -> bool:
+    own = own_evaluations(snapshot, candidate_id, stage, interviewer)
+    return any(e.status == "soumis" for e in own.values())
+
+
+def reached_by_decision(snapshot: RecruitmentSnapshot, candidate_id: str) -> int:
+    """Index of the furthest stage a candidate was allowed into by a « continuer » decision."""
+    reached = 0
+    for d in snapshot.decisions:
+        if d.candidate_id == candidate_id and d.decision == "continuer":
+            reached = max(reached, min(stage_index(d.stage) + 1, len(STAGES) - 1))
+    return reached
+
+
+def rateable_stages(snapshot: RecruitmentSnapshot, candidate_id: str) -> list[str]:
+    return [s.code for s in STAGES[: reached_by_decision(snapshot, candidate_id) + 1]]
+
+
+def build_evaluations(
+    snapshot: RecruitmentSnapshot,
+    candidate_id: str,
+    stage: str,
+    interviewer: str,
+    inputs: list[RatingInput],
+    *,
+    submit: bool,
+) -> list[Evaluation]:
+    """Turn a filled form into evaluations, or refuse all of it with every problem listed."""
+    if not interviewer.strip():
+        raise ValidationError("Indiquez votre nom dans la barre latérale : chaque note est signée.")
+    if candidate_id not in {c.id for c in snapshot.candidates}:
+        raise ValidationError("Personne candidate introuvable.")
+    if stage not in STAGE_BY_CODE:
+        raise ValidationError(f"Étape inconnue : « {stage} ».")
+    if not STAGE_BY_CODE[stage].scored:
+        raise ValidationError(
+            "L'entretien d'adéquation est consultatif : notez des observations, pas des notes."
+        )
+    if stage not in rateable_stages(snapshot, candidate_id):
+        raise ValidationError(
+            f"La personne n'a pas atteint l'étape « {STAGE_BY_CODE[stage].label} » : enregistrez "
+            "d'abord la décision de poursuivre."
+        )
+    crit_by_id = {c.id: c for c in snapshot.criteria}
+    problems = []
+    for item in inputs:
+        if item.criterion_id not in crit_by_id:
+            problems.append("un critère inconnu")
+        elif item.rating is not None and not item.evidence.strip():
+            problems.append(
+                f"« {crit_by_id[item.criterion_id].label} » est noté sans preuve écrite"
+            )
+        elif item.doubt and not item.doubt_note.strip():
+            problems.append(
+                f"le doute sur « {crit_by_id[item.criterion_id].label} » n'est pas décrit"
+            )
+    if problems:
+        raise ValidationError("Rien n'a été enregistré : " + " ; ".join(problems) + ".")
+    existing = own_evaluations(snapshot, candidate_id, stage, interviewer)
+    already_submitted = has_submitted(snapshot, candidate_id, stage, interviewer)
+    status = "soumis" if (submit or already_submitted) else "brouillon"
+    out = []
+    for item in inputs:
+        untouched = item.rating is None and not item.evidence.strip() and not item.doubt
+        if untouched and item.criterion_id not in existing:
+            continue  # an untouched line is not an evaluation
+        previous = existing.get(item.criterion_id)
+        out.append(
+            Evaluation(
+                id=previous.id if previous else new_id(),
+                candidate_id=candidate_id,
+                stage=stage,
+                criterion_id=item.criterion_id,
+                interviewer=interviewer.strip(),
+                rating=item.rating,
+                evidence=item.evidence,
+                doubt=item.doubt,
+                doubt_note=item.doubt_note,
+                status=status,
+            ).validated()
+        )
+    if submit and not any(e.rating is not None for e in out):
+        raise ValidationError("Rien n'a été soumis : notez au moins un critère, avec sa preuve.")
+    return out
+
+
+def panel_view(
+    snapshot: RecruitmentSnapshot, candidate_id: str, stage: str, viewer: str
+) -> pd.DataFrame | None:
+    """Every interviewer's submitted ratings for one candidate and stage — or None while the
+    viewer has not submitted their own (« pas de débrief à chaud »)."""
+    if not has_submitted(snapshot, candidate_id, stage, viewer):
+        return None
+    crit_by_id = {c.id: c for c in snapshot.criteria}
+    rows = [
+        {
+            "Critère": crit_by_id[e.criterion_id].label,
+            "Évaluateur·rice": e.interviewer,
+            "Note": e.rating,
+            "Preuve": e.evidence,
+            "Doute": e.doubt_note if e.doubt else "",
+        }
+        for e in snapshot.evaluations
+        if e.candidate_id == candidate_id
+        and e.stage == stage
+        and e.status == "soumis"
+        and e.criterion_id in crit_by_id
+    ]
+    frame = pd.DataFrame(rows, columns=["Critère", "Évaluateur·rice", "Note", "Preuve", "Doute"])
+    spread = frame.groupby("Critère")["Note"].agg(
+        lambda s: s.max() - s.min() if s.notna().any() else 0
+    )
+    frame["Désaccord"] = frame["Critère"].map(
+        lambda label: "⚠️ désaccord fort" if spread.get(label, 0) >= DISAGREEMENT_SPREAD else ""
+    )
+    frame["Note"] = frame["Note"].map(
+        lambda r: labels.RATING_ANCHORS[int(r)] if pd.notna(r) else labels.NOT_RATED
+    )
+    return frame.sort_values(["Critère", "Évaluateur·rice"]).reset_index(drop=True)
+
+
+def criteria_for_stage(snapshot: RecruitmentSnapshot, stage: str) -> list[str]:
+    return [c.id for c in snapshot.criteria if stage in c.stages]
+
+
+def inputs_from_existing(
+    criterion_ids: list[str], existing: Mapping[str, Evaluation]
+) -> list[RatingInput]:
+    return [
+        RatingInput(
+            criterion_id=cid,
+            rating=existing[cid].rating if cid in existing else None,
+            evidence=existing[cid].evidence if cid in existing else "",
+            doubt=existing[cid].doubt if cid in existing else False,
+            doubt_note=existing[cid].doubt_note if cid in existing else "",
+        )
+        for cid in criterion_ids
+    ]

@@ -1,0 +1,77 @@
+"""What the decision-meeting screen shows, computed without Streamlit: filters, the ranked
+table in French, and whether the what-if weights differ from the saved brief."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from selection import labels
+from selection.formatting import fr_number, fr_percent
+from selection.model import Criterion
+from selection.scoring import VIEW_COLUMNS, Comparison
+from selection.stages import STAGE_BY_CODE, stage_index
+
+WEIGHT_TOLERANCE = 1e-9
+
+
+def filter_candidates(status: pd.DataFrame, *, active_only: bool, min_stage: str) -> list[str]:
+    """Ids of candidates to compare: still in the process (unless all are asked for) and having
+    reached at least ``min_stage``."""
+    keep = status["etape_index"] >= stage_index(min_stage)
+    if active_only:
+        keep &= status["statut"] != "arrete"
+    return list(status.loc[keep, "candidate_id"])
+
+
+def weights_changed(criteria: Sequence[Criterion], weights: Mapping[str, float]) -> bool:
+    return any(abs(weights.get(c.id, c.weight) - c.weight) > WEIGHT_TOLERANCE for c in criteria)
+
+
+def badges(row: pd.Series) -> str:
+    """Warning signs shown beside a name, in words (never colour alone)."""
+    out = []
+    if row["obligatoires"] == "bloquant":
+        out.append("⛔ obligatoire non validé")
+    elif row["obligatoires"] == "a_verifier":
+        out.append("❓ obligatoire à vérifier")
+    if row["nb_notes"] == 0:
+        out.append("aucune note")
+    return " · ".join(out)
+
+
+def format_score(value: float, view: str) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    if view == "moyenne":
+        return fr_percent(value)
+    if view == "matrice":
+        return fr_number(value, 1)
+    return fr_number(value, 0)
+
+
+def display_table(comparison: Comparison, status: pd.DataFrame, view: str) -> pd.DataFrame:
+    """The ranked table beside the chart: every number the chart draws, in words and figures."""
+    score_col, low_col, high_col = VIEW_COLUMNS[view]
+    ranked = comparison.ranked(view)
+    stage_by_id = status.set_index("candidate_id")
+    rows = []
+    for _, row in ranked.iterrows():
+        st_row = stage_by_id.loc[row["candidate_id"]]
+        rows.append(
+            {
+                "Rang": "—" if pd.isna(row["rang"]) else int(row["rang"]),
+                "Candidat·e": row["candidat"],
+                labels.SCORE_VIEWS[view]: format_score(row[score_col], view),
+                "Intervalle (pire – meilleur)": (
+                    f"{format_score(row[low_col], view)} – {format_score(row[high_col], view)}"
+                ),
+                "Couverture": fr_percent(row["couverture"]),
+                "Étape": STAGE_BY_CODE[st_row["etape"]].label,
+                "Statut": labels.CANDIDATE_STATUS[st_row["statut"]],
+                "Signaux": badges(row),
+            }
+        )
+    return pd.DataFrame(rows)

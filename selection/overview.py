@@ -1,0 +1,49 @@
+"""The home page's summary of one recruitment: counts and the next things to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from selection.model import RecruitmentSnapshot
+from selection.progress import candidate_status
+from selection.scoring import compare
+
+
+@dataclass(frozen=True)
+class Overview:
+    candidates: int
+    active: int
+    criteria: int
+    ratings: int
+    next_actions: list[str] = field(default_factory=list)
+
+
+def recruitment_overview(snapshot: RecruitmentSnapshot) -> Overview:
+    status = candidate_status(snapshot)
+    active = int((status["statut"] == "actif").sum()) if len(status) else 0
+    ratings = sum(1 for e in snapshot.evaluations if e.status == "soumis" and e.rating is not None)
+    actions: list[str] = []
+    if not snapshot.criteria:
+        actions.append("Écrire le cadrage : trois ou quatre critères clés par étape.")
+    if not snapshot.candidates:
+        actions.append("Ajouter les premières candidatures.")
+    decided = {d.candidate_id for d in snapshot.decisions}
+    waiting = [c.name for c in snapshot.candidates if c.id not in decided]
+    if waiting:
+        actions.append(
+            f"Répondre ou décider pour {len(waiting)} personne(s) sans décision : {', '.join(waiting)}."
+        )
+    if snapshot.criteria and snapshot.candidates:
+        table = compare(snapshot).table
+        to_check = table.loc[
+            (table["obligatoires"] == "a_verifier") & (table["nb_notes"] > 0), "candidat"
+        ]
+        if len(to_check):
+            actions.append("Vérifier un critère obligatoire pour : " + ", ".join(to_check) + ".")
+    return Overview(
+        candidates=len(snapshot.candidates),
+        active=active,
+        criteria=len(snapshot.criteria),
+        ratings=ratings,
+        next_actions=actions,
+    )

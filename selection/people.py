@@ -1,0 +1,29 @@
+"""Tables about candidates, in French, for the candidates screen."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from selection import labels
+from selection.model import RecruitmentSnapshot
+from selection.stages import STAGE_BY_CODE
+
+
+def candidate_overview(snapshot: RecruitmentSnapshot, status: pd.DataFrame) -> pd.DataFrame:
+    """One line per person: where they are, their status and the last decision taken."""
+    by_id = status.set_index("candidate_id")
+    rows = []
+    for c in snapshot.candidates:
+        st_row = by_id.loc[c.id]
+        last = st_row["derniere_decision"]
+        rows.append(
+            {
+                "Candidat·e": c.name,
+                "Contact": c.email,
+                "Origine": c.source,
+                "Étape": STAGE_BY_CODE[st_row["etape"]].label,
+                "Statut": labels.CANDIDATE_STATUS[st_row["statut"]],
+                "Dernière décision": labels.DECISIONS[last] if isinstance(last, str) else "—",
+            }
+        )
+    return pd.DataFrame(rows)

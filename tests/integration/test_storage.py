@@ -1,0 +1,254 @@
+"""Storage on a real database file (and on PostgreSQL when CI provides one)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from selection import storage
+from selection.demo import load_demo
+from selection.model import (
+    Candidate,
+    Criterion,
+    Evaluation,
+    Recruitment,
+    StageDecision,
+    ValidationError,
+)
+from selection.storage import SCHEMA_VERSION, Store, new_id
+
+
+def make_recruitment(store: Store, title: str = "Développeur·se") -> Recruitment:
+    return store.save_recruitment(Recruitment(id=new_id(), title=title, owner="Camille"))
+
+
+def test_fresh_database_is_created_at_the_latest_version(store: Store) -> None:
+    assert store.version() == SCHEMA_VERSION
+    assert store.is_empty()
+
+
+def test_opening_twice_keeps_data_and_version(db_url: str) -> None:
+    first = Store.open(db_url)
+    rec = make_recruitment(first)
+    second = Store.open(db_url)
+    assert second.version() == SCHEMA_VERSION
+    assert [r.id for r in second.list_recruitments()] == [rec.id]
+
+
+def test_version_1_database_migrates_forward_without_losing_data(db_url: str) -> None:
+    engine = storage.make_engine(db_url)
+    v1 = sa.MetaData()
+    for table in storage.V1_TABLES:
+        columns = [
+            c._copy()
+            for c in table.columns
+            if not (table.name == "recruitments" and c.name in V2_RECRUITMENT_COLUMNS)
+            and not (table.name == "criteria" and c.name == "questions")
+        ]
+        sa.Table(table.name, v1, *columns)
+    with engine.begin() as conn:
+        v1.create_all(conn)
+        conn.execute(sa.text("INSERT INTO schema_version (id, version) VALUES (1, 1)"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO recruitments (id, title, role, team, owner, status, created_at) "
+                "VALUES ('r1', 'Ancien', '', '', 'Camille', 'ouvert', '2026-01-01 10:00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO criteria (id, recruitment_id, label, statement, category, "
+                "weight_level, weight, must_have, stages, position) VALUES "
+                "('c1', 'r1', 'Code', '', '', 3, 3.0, true, 'intra', 0)"
+            )
+        )
+    engine.dispose()
+
+    migrated = Store.open(db_url)
+    assert migrated.version() == SCHEMA_VERSION == 2
+    rec = migrated.recruitment("r1")
+    assert rec.title == "Ancien" and rec.references_required is True
+    (crit,) = migrated.list_criteria("r1")
+    assert (crit.label, crit.weight_level, crit.must_have, crit.stages, crit.questions) == (
+        "Code",
+        3,
+        True,
+        ("intra",),
+        (),
+    )
+    assert migrated.count_rows()["evaluation_history"] == 0
+
+
+V2_RECRUITMENT_COLUMNS = {
+    "start_date",
+    "days_per_week",
+    "remote_policy",
+    "max_daily_rate",
+    "references_required",
+}
+
+
+def test_snapshot_round_trip_of_the_demo(store: Store) -> None:
+    rid = load_demo(store)
+    snap = store.snapshot(rid)
+    assert snap.recruitment.title == "Développeur·se fullstack"
+    assert len(snap.candidates) == 6
+    assert len(snap.criteria) == 10
+    assert {e.interviewer for e in snap.evaluations} == {
+        "Camille Martin",
+        "Karim Benali",
+        "Sophie Leroy",
+    }
+    assert any(e.rating is None for e in snap.evaluations), "the demo has a « non évalué »"
+    again = store.snapshot(rid)
+    assert again.evaluations == snap.evaluations
+    assert again.criteria == snap.criteria
+
+
+def test_criteria_round_trip_keeps_every_field(store: Store) -> None:
+    rec = make_recruitment(store)
+    crit = Criterion(
+        id=new_id(),
+        recruitment_id=rec.id,
+        label="Sécurité",
+        statement="La personne est capable de …",
+        category="Technique",
+        weight_level=3,
+        weight=2.7,
+        must_have=True,
+        stages=("references", "prequalification"),
+        position=0,
+        questions=("Raconte-moi …",),
+    )
+    (saved,) = store.save_criteria(rec.id, [crit])
+    assert saved == Criterion(**{**crit.__dict__, "stages": ("prequalification", "references")})
+
+
+@pytest.mark.parametrize(
+    "action, message",
+    [
+        (lambda s, r: s.save_recruitment(Recruitment(id=new_id(), title="  ")), "titre"),
+        (
+            lambda s, r: s.save_criteria(
+                r.id,
+                [
+                    Criterion(id=new_id(), recruitment_id=r.id, label="Code"),
+                    Criterion(id=new_id(), recruitment_id=r.id, label="code"),
+                ],
+            ),
+            "double",
+        ),
+        (
+            lambda s, r: s.save_criteria(
+                r.id, [Criterion(id=new_id(), recruitment_id=r.id, label="Code", weight=4)]
+            ),
+            "entre 0 et 3",
+        ),
+    ],
+)
+def test_bad_brief_input_is_refused_and_nothing_is_stored(store: Store, action, message) -> None:
+    rec = make_recruitment(store)
+    before = store.count_rows()
+    with pytest.raises(ValidationError, match=message):
+        action(store, rec)
+    assert store.count_rows() == before
+
+
+def test_all_weights_zero_is_refused(store: Store) -> None:
+    rec = make_recruitment(store)
+    (crit,) = store.save_criteria(
+        rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="A")]
+    )
+    with pytest.raises(ValidationError, match="nulles"):
+        store.update_weights(rec.id, {crit.id: 0.0})
+    assert store.list_criteria(rec.id)[0].weight == 2.0
+
+
+def _setup_candidate(store: Store):
+    rec = make_recruitment(store)
+    (crit,) = store.save_criteria(
+        rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="A", stages=("intra",))]
+    )
+    cand = store.save_candidate(Candidate(id=new_id(), recruitment_id=rec.id, name="Ana"))
+    return rec, crit, cand
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"rating": 4}, "de 1 à 3"),
+        ({"rating": 0}, "de 1 à 3"),
+        ({"evidence": "  "}, "sans preuve"),
+        ({"candidate_id": "inconnu"}, "introuvable"),
+        ({"stage": "entretien_secret"}, "Étape inconnue"),
+    ],
+)
+def test_bad_evaluation_is_refused_and_the_batch_is_not_stored(
+    store: Store, change, message
+) -> None:
+    _rec, crit, cand = _setup_candidate(store)
+    good = Evaluation(
+        id=new_id(),
+        candidate_id=cand.id,
+        stage="intra",
+        criterion_id=crit.id,
+        interviewer="Karim",
+        rating=3,
+        evidence="A livré X.",
+    )
+    bad = Evaluation(**{**good.__dict__, "id": new_id(), "interviewer": "Sophie", **change})
+    before = store.count_rows()
+    with pytest.raises(ValidationError, match=message):
+        store.save_evaluations([good, bad])
+    assert store.count_rows() == before
+
+
+def test_editing_a_submitted_rating_keeps_its_history(store: Store) -> None:
+    rec, crit, cand = _setup_candidate(store)
+    ev = Evaluation(
+        id=new_id(),
+        candidate_id=cand.id,
+        stage="intra",
+        criterion_id=crit.id,
+        interviewer="Karim",
+        rating=2,
+        evidence="Exemple partiel.",
+    )
+    store.save_evaluations([ev])
+    store.save_evaluations(
+        [Evaluation(**{**ev.__dict__, "rating": 3, "evidence": "Preuve complète."})]
+    )
+    (stored,) = store.list_evaluations(rec.id)
+    assert stored.rating == 3
+    (change,) = store.evaluation_history(stored.id)
+    assert (change["old_rating"], change["new_rating"], change["changed_by"]) == (2, 3, "Karim")
+    assert change["old_evidence"] == "Exemple partiel."
+
+
+def test_decision_for_unknown_candidate_is_refused(store: Store) -> None:
+    with pytest.raises(ValidationError, match="introuvable"):
+        store.record_decision(
+            StageDecision(
+                id=new_id(),
+                candidate_id="x",
+                stage="intra",
+                decision="continuer",
+                decided_by="Camille",
+            )
+        )
+
+
+def test_sqlite_default_uses_wal_and_a_busy_timeout(tmp_path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'wal.db'}")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_delete_recruitment_removes_everything_about_it(store: Store) -> None:
+    rid = load_demo(store)
+    other = make_recruitment(store, "Autre")
+    store.delete_recruitment(rid)
+    counts = store.count_rows()
+    assert counts["candidates"] == counts["evaluations"] == counts["stage_decisions"] == 0
+    assert [r.id for r in store.list_recruitments()] == [other.id]
