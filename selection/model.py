@@ -111,6 +111,14 @@ class Candidate:
     phone: str = ""
     source: str = ""
     created_at: datetime | None = None
+    # v3: consents and pre-qualification logistics (None = not asked yet)
+    references_agreed: bool | None = None
+    talent_pool_consent: bool = False
+    available_from: date | None = None
+    days_per_week: float | None = None
+    remote_ok: bool | None = None
+    other_processes: str = ""
+    expected_daily_rate: int | None = None
 
     def validated(self) -> Candidate:
         name = (self.name or "").strip()
@@ -119,12 +127,17 @@ class Candidate:
         email = (self.email or "").strip()
         if email and ("@" not in email or " " in email):
             raise ValidationError(f"Adresse électronique invalide : « {email} ».")
+        if self.days_per_week is not None and not 0.5 <= self.days_per_week <= 5:
+            raise ValidationError("Le nombre de jours par semaine va de 0,5 à 5.")
+        if self.expected_daily_rate is not None and self.expected_daily_rate <= 0:
+            raise ValidationError("Le TJM demandé doit être un montant positif.")
         return replace(
             self,
             name=name,
             email=email,
             phone=(self.phone or "").strip(),
             source=(self.source or "").strip(),
+            other_processes=(self.other_processes or "").strip(),
         )
 
 
@@ -194,6 +207,68 @@ class StageDecision:
         return replace(self, decided_by=who, reason=reason)
 
 
+SEVERITIES = ("faible", "moyen", "fort")
+RECOMMENDATIONS = ("oui", "reserves", "non")
+
+
+@dataclass(frozen=True)
+class CultureNote:
+    """An advisory observation from the culture-fit meeting: never a score, never a yes/no."""
+
+    id: str
+    candidate_id: str
+    author: str
+    note: str
+    warning: bool = False
+    severity: str = "faible"
+    created_at: datetime | None = None
+
+    def validated(self) -> CultureNote:
+        author = (self.author or "").strip()
+        note = (self.note or "").strip()
+        if not author:
+            raise ValidationError("Indiquez qui a fait l'observation.")
+        if not note:
+            raise ValidationError("Décrivez l'observation : ce qui a été dit ou vu.")
+        if self.severity not in SEVERITIES:
+            raise ValidationError(f"Gravité inconnue : « {self.severity} ».")
+        return replace(self, author=author, note=note)
+
+
+@dataclass(frozen=True)
+class ReferenceCall:
+    """A reference call; its ratings are evaluations of the « références » stage."""
+
+    id: str
+    candidate_id: str
+    referee_name: str
+    relation: str
+    organisation: str
+    called_on: date
+    recommendation: str
+    recorded_by: str
+    notes: str = ""
+    created_at: datetime | None = None
+
+    def validated(self) -> ReferenceCall:
+        referee = (self.referee_name or "").strip()
+        who = (self.recorded_by or "").strip()
+        if not referee:
+            raise ValidationError("Indiquez le nom de la personne référente.")
+        if not who:
+            raise ValidationError("Indiquez qui a mené l'appel.")
+        if self.recommendation not in RECOMMENDATIONS:
+            raise ValidationError(f"Recommandation inconnue : « {self.recommendation} ».")
+        return replace(
+            self,
+            referee_name=referee,
+            recorded_by=who,
+            relation=(self.relation or "").strip(),
+            organisation=(self.organisation or "").strip(),
+            notes=(self.notes or "").strip(),
+        )
+
+
 @dataclass
 class RecruitmentSnapshot:
     """Everything about one recruitment, read in one go for a screen or an export."""
@@ -203,3 +278,5 @@ class RecruitmentSnapshot:
     candidates: list[Candidate] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
     decisions: list[StageDecision] = field(default_factory=list)
+    culture_notes: list[CultureNote] = field(default_factory=list)
+    reference_calls: list[ReferenceCall] = field(default_factory=list)

@@ -20,9 +20,11 @@ from sqlalchemy.engine import Connection, Engine
 from selection.model import (
     Candidate,
     Criterion,
+    CultureNote,
     Evaluation,
     Recruitment,
     RecruitmentSnapshot,
+    ReferenceCall,
     StageDecision,
     ValidationError,
 )
@@ -99,6 +101,14 @@ candidates = sa.Table(
     sa.Column("phone", sa.String(50), nullable=False, default=""),
     sa.Column("source", sa.String(100), nullable=False, default=""),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # v3: consents and pre-qualification logistics
+    sa.Column("references_agreed", sa.Boolean, nullable=True),
+    sa.Column("talent_pool_consent", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("available_from", sa.Date, nullable=True),
+    sa.Column("days_per_week", sa.Float, nullable=True),
+    sa.Column("remote_ok", sa.Boolean, nullable=True),
+    sa.Column("other_processes", sa.Text, nullable=False, server_default=""),
+    sa.Column("expected_daily_rate", sa.Integer, nullable=True),
 )
 
 evaluations = sa.Table(
@@ -188,8 +198,100 @@ evaluation_history = sa.Table(
     sa.Column("new_evidence", sa.Text, nullable=False, default=""),
 )
 
+culture_notes = sa.Table(
+    "culture_notes",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "candidate_id",
+        sa.String(36),
+        sa.ForeignKey("candidates.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("warning", sa.Boolean, nullable=False, default=False),
+    sa.Column("severity", sa.String(20), nullable=False, default="faible"),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+reference_calls = sa.Table(
+    "reference_calls",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "candidate_id",
+        sa.String(36),
+        sa.ForeignKey("candidates.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("referee_name", sa.String(200), nullable=False),
+    sa.Column("relation", sa.String(200), nullable=False, default=""),
+    sa.Column("organisation", sa.String(200), nullable=False, default=""),
+    sa.Column("called_on", sa.Date, nullable=False),
+    sa.Column("recommendation", sa.String(20), nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column(
+        "recruitment_id",
+        sa.String(36),
+        sa.ForeignKey("recruitments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("email", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False, default="membre"),
+    sa.Column("added_by", sa.String(200), nullable=False, default=""),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(50), nullable=False),
+    sa.Column("recruitment_id", sa.String(36), nullable=True),
+    sa.Column("subject", sa.String(200), nullable=False, default=""),
+    sa.Column("details", sa.Text, nullable=False, default=""),
+)
+
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+def _migrate_2_to_3(conn: Connection) -> None:
+    """Version 3: consents and logistics per candidate, culture notes, reference calls,
+    recruitment members, the audit log and app settings (retention)."""
+    add = "ALTER TABLE candidates ADD COLUMN {}"
+    for column in (
+        "references_agreed BOOLEAN",
+        "talent_pool_consent BOOLEAN NOT NULL DEFAULT FALSE",
+        "available_from DATE",
+        "days_per_week FLOAT",
+        "remote_ok BOOLEAN",
+        "other_processes TEXT NOT NULL DEFAULT ''",
+        "expected_daily_rate INTEGER",
+    ):
+        conn.exec_driver_sql(add.format(column))
+    for table in (culture_notes, reference_calls, members, audit_log, settings):
+        table.create(conn, checkfirst=True)
+
+
 # MIGRATIONS[n] takes a database from version n+1 to n+2. Append only: never edit a released one.
-MIGRATIONS = (_migrate_1_to_2,)
+MIGRATIONS = (_migrate_1_to_2, _migrate_2_to_3)
 SCHEMA_VERSION = len(MIGRATIONS) + 1
 V1_TABLES = (schema_version, recruitments, criteria, candidates, evaluations, stage_decisions)
 
@@ -401,12 +503,7 @@ class Store:
 
     def save_candidate(self, candidate: Candidate) -> Candidate:
         cand = candidate.validated()
-        values = {
-            "name": cand.name,
-            "email": cand.email,
-            "phone": cand.phone,
-            "source": cand.source,
-        }
+        values = _candidate_row(cand)
         with self.write() as conn:
             _require_recruitment(conn, cand.recruitment_id)
             exists = conn.execute(
@@ -425,6 +522,132 @@ class Store:
                 )
         return cand
 
+    def candidate(self, candidate_id: str) -> Candidate:
+        with self.read() as conn:
+            row = conn.execute(sa.select(candidates).where(candidates.c.id == candidate_id)).first()
+        if row is None:
+            raise ValidationError("Personne candidate introuvable.")
+        return _candidate_of(row)
+
+    def delete_candidate(self, candidate_id: str, actor: str, reason: str) -> None:
+        """Erase a person and everything written about them, and log that it was done."""
+        with self.write() as conn:
+            row = conn.execute(sa.select(candidates).where(candidates.c.id == candidate_id)).first()
+            if row is None:
+                raise ValidationError("Personne candidate introuvable.")
+            _delete_candidate_rows(conn, [candidate_id])
+            _audit(conn, actor, "effacement", row.recruitment_id, row.name, reason)
+
+    # ---------------------------------------------------------------- culture and references
+
+    def save_culture_note(self, note: CultureNote) -> CultureNote:
+        n = note.validated()
+        with self.write() as conn:
+            _require_candidate(conn, n.candidate_id)
+            conn.execute(
+                culture_notes.insert().values(
+                    id=n.id,
+                    candidate_id=n.candidate_id,
+                    author=n.author,
+                    note=n.note,
+                    warning=n.warning,
+                    severity=n.severity,
+                    created_at=n.created_at or now(),
+                )
+            )
+        return n
+
+    def save_reference_call(self, call: ReferenceCall, items: Iterable[Evaluation]) -> None:
+        """The call and its ratings land together or not at all."""
+        c = call.validated()
+        evals = [e.validated() for e in items]
+        with self.write() as conn:
+            row = conn.execute(
+                sa.select(candidates.c.references_agreed).where(candidates.c.id == c.candidate_id)
+            ).first()
+            if row is None:
+                raise ValidationError("Personne candidate introuvable.")
+            if row.references_agreed is not True:
+                raise ValidationError(
+                    "La personne n'a pas donné son accord pour une prise de références : "
+                    "recueillez-le d'abord (préqualification)."
+                )
+            conn.execute(reference_calls.insert().values(**_reference_row(c)))
+            self._upsert_evaluations(conn, evals, c.recorded_by, now())
+
+    # ---------------------------------------------------------------- members, audit, settings
+
+    def add_member(self, recruitment_id: str, email: str, role: str, added_by: str) -> None:
+        email = (email or "").strip().lower()
+        if "@" not in email:
+            raise ValidationError(f"Adresse électronique invalide : « {email} ».")
+        if role not in ("responsable", "membre"):
+            raise ValidationError(f"Rôle inconnu : « {role} ».")
+        with self.write() as conn:
+            _require_recruitment(conn, recruitment_id)
+            conn.execute(
+                members.delete().where(
+                    (members.c.recruitment_id == recruitment_id) & (members.c.email == email)
+                )
+            )
+            conn.execute(
+                members.insert().values(
+                    recruitment_id=recruitment_id,
+                    email=email,
+                    role=role,
+                    added_by=added_by,
+                    added_at=now(),
+                )
+            )
+            _audit(conn, added_by, "ajout_membre", recruitment_id, email, role)
+
+    def remove_member(self, recruitment_id: str, email: str, removed_by: str) -> None:
+        with self.write() as conn:
+            conn.execute(
+                members.delete().where(
+                    (members.c.recruitment_id == recruitment_id)
+                    & (members.c.email == email.strip().lower())
+                )
+            )
+            _audit(conn, removed_by, "retrait_membre", recruitment_id, email, "")
+
+    def list_members(self, recruitment_id: str) -> list[dict]:
+        with self.read() as conn:
+            rows = conn.execute(
+                sa.select(members)
+                .where(members.c.recruitment_id == recruitment_id)
+                .order_by(members.c.role, members.c.email)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        recruitment_id: str | None = None,
+        subject: str = "",
+        details: str = "",
+    ) -> None:
+        with self.write() as conn:
+            _audit(conn, actor, action, recruitment_id, subject, details)
+
+    def list_audit(self, limit: int = 500) -> list[dict]:
+        with self.read() as conn:
+            rows = conn.execute(
+                sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def get_setting(self, key: str, default: str) -> str:
+        with self.read() as conn:
+            value = conn.execute(sa.select(settings.c.value).where(settings.c.key == key)).scalar()
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write() as conn:
+            conn.execute(settings.delete().where(settings.c.key == key))
+            conn.execute(settings.insert().values(key=key, value=value))
+
     def list_candidates(self, recruitment_id: str) -> list[Candidate]:
         with self.read() as conn:
             return _candidates_of(conn, recruitment_id)
@@ -437,54 +660,56 @@ class Store:
         validated = [e.validated() for e in items]
         if not validated:
             return 0
-        stamp = now()
         with self.write() as conn:
-            for ev in validated:
-                _check_evaluation_refs(conn, ev)
-                slot = sa.and_(
-                    evaluations.c.candidate_id == ev.candidate_id,
-                    evaluations.c.stage == ev.stage,
-                    evaluations.c.criterion_id == ev.criterion_id,
-                    evaluations.c.interviewer == ev.interviewer,
-                )
-                old = conn.execute(sa.select(evaluations).where(slot)).first()
-                values = {
-                    "rating": ev.rating,
-                    "evidence": ev.evidence,
-                    "doubt": ev.doubt,
-                    "doubt_note": ev.doubt_note,
-                    "status": ev.status,
-                    "updated_at": ev.updated_at or stamp,
-                }
-                if old is None:
-                    conn.execute(
-                        evaluations.insert().values(
-                            id=ev.id,
-                            candidate_id=ev.candidate_id,
-                            stage=ev.stage,
-                            criterion_id=ev.criterion_id,
-                            interviewer=ev.interviewer,
-                            created_at=ev.created_at or stamp,
-                            **values,
-                        )
-                    )
-                    continue
-                conn.execute(evaluations.update().where(evaluations.c.id == old.id).values(values))
-                if old.status == "soumis" and (
-                    old.rating != ev.rating or old.evidence != ev.evidence
-                ):
-                    conn.execute(
-                        evaluation_history.insert().values(
-                            evaluation_id=old.id,
-                            changed_by=changed_by or ev.interviewer,
-                            changed_at=stamp,
-                            old_rating=old.rating,
-                            new_rating=ev.rating,
-                            old_evidence=old.evidence,
-                            new_evidence=ev.evidence,
-                        )
-                    )
+            self._upsert_evaluations(conn, validated, changed_by, now())
         return len(validated)
+
+    def _upsert_evaluations(
+        self, conn: Connection, validated: list[Evaluation], changed_by: str | None, stamp: datetime
+    ) -> None:
+        for ev in validated:
+            _check_evaluation_refs(conn, ev)
+            slot = sa.and_(
+                evaluations.c.candidate_id == ev.candidate_id,
+                evaluations.c.stage == ev.stage,
+                evaluations.c.criterion_id == ev.criterion_id,
+                evaluations.c.interviewer == ev.interviewer,
+            )
+            old = conn.execute(sa.select(evaluations).where(slot)).first()
+            values = {
+                "rating": ev.rating,
+                "evidence": ev.evidence,
+                "doubt": ev.doubt,
+                "doubt_note": ev.doubt_note,
+                "status": ev.status,
+                "updated_at": ev.updated_at or stamp,
+            }
+            if old is None:
+                conn.execute(
+                    evaluations.insert().values(
+                        id=ev.id,
+                        candidate_id=ev.candidate_id,
+                        stage=ev.stage,
+                        criterion_id=ev.criterion_id,
+                        interviewer=ev.interviewer,
+                        created_at=ev.created_at or stamp,
+                        **values,
+                    )
+                )
+                continue
+            conn.execute(evaluations.update().where(evaluations.c.id == old.id).values(values))
+            if old.status == "soumis" and (old.rating != ev.rating or old.evidence != ev.evidence):
+                conn.execute(
+                    evaluation_history.insert().values(
+                        evaluation_id=old.id,
+                        changed_by=changed_by or ev.interviewer,
+                        changed_at=stamp,
+                        old_rating=old.rating,
+                        new_rating=ev.rating,
+                        old_evidence=old.evidence,
+                        new_evidence=ev.evidence,
+                    )
+                )
 
     def list_evaluations(self, recruitment_id: str) -> list[Evaluation]:
         with self.read() as conn:
@@ -541,6 +766,8 @@ class Store:
                 candidates=_candidates_of(conn, recruitment_id),
                 evaluations=_evaluations_of(conn, recruitment_id),
                 decisions=_decisions_of(conn, recruitment_id),
+                culture_notes=_culture_notes_of(conn, recruitment_id),
+                reference_calls=_reference_calls_of(conn, recruitment_id),
             )
 
     def save_snapshot(self, snap: RecruitmentSnapshot) -> None:
@@ -550,6 +777,8 @@ class Store:
         cands = [c.validated() for c in snap.candidates]
         evals = [e.validated() for e in snap.evaluations]
         decs = [d.validated() for d in snap.decisions]
+        notes = [n.validated() for n in snap.culture_notes]
+        calls = [c.validated() for c in snap.reference_calls]
         stamp = now()
         with self.write() as conn:
             conn.execute(
@@ -566,11 +795,8 @@ class Store:
                         {
                             "id": c.id,
                             "recruitment_id": rec.id,
-                            "name": c.name,
-                            "email": c.email,
-                            "phone": c.phone,
-                            "source": c.source,
                             "created_at": c.created_at or stamp,
+                            **_candidate_row(c),
                         }
                         for c in cands
                     ],
@@ -612,6 +838,10 @@ class Store:
                         for d in decs
                     ],
                 )
+            if notes:
+                conn.execute(culture_notes.insert(), [_culture_row(n) for n in notes])
+            if calls:
+                conn.execute(reference_calls.insert(), [_reference_row(c) for c in calls])
 
     def is_empty(self) -> bool:
         with self.read() as conn:
@@ -672,6 +902,82 @@ def _recruitment_of(row: sa.Row) -> Recruitment:
     return Recruitment(**data)
 
 
+def _candidate_row(c: Candidate) -> dict:
+    return {
+        "name": c.name,
+        "email": c.email,
+        "phone": c.phone,
+        "source": c.source,
+        "references_agreed": c.references_agreed,
+        "talent_pool_consent": c.talent_pool_consent,
+        "available_from": c.available_from,
+        "days_per_week": c.days_per_week,
+        "remote_ok": c.remote_ok,
+        "other_processes": c.other_processes,
+        "expected_daily_rate": c.expected_daily_rate,
+    }
+
+
+def _candidate_of(row: sa.Row) -> Candidate:
+    data = dict(row._mapping)
+    for key in ("references_agreed", "remote_ok"):
+        data[key] = None if data[key] is None else bool(data[key])
+    data["talent_pool_consent"] = bool(data["talent_pool_consent"])
+    return Candidate(**data)
+
+
+def _reference_row(c: ReferenceCall) -> dict:
+    return {
+        "id": c.id,
+        "candidate_id": c.candidate_id,
+        "referee_name": c.referee_name,
+        "relation": c.relation,
+        "organisation": c.organisation,
+        "called_on": c.called_on,
+        "recommendation": c.recommendation,
+        "recorded_by": c.recorded_by,
+        "notes": c.notes,
+        "created_at": c.created_at or now(),
+    }
+
+
+def _culture_row(n: CultureNote) -> dict:
+    return {
+        "id": n.id,
+        "candidate_id": n.candidate_id,
+        "author": n.author,
+        "note": n.note,
+        "warning": n.warning,
+        "severity": n.severity,
+        "created_at": n.created_at or now(),
+    }
+
+
+def _require_candidate(conn: Connection, candidate_id: str) -> None:
+    if not conn.execute(sa.select(candidates.c.id).where(candidates.c.id == candidate_id)).first():
+        raise ValidationError("Personne candidate introuvable.")
+
+
+def _audit(
+    conn: Connection,
+    actor: str,
+    action: str,
+    recruitment_id: str | None,
+    subject: str = "",
+    details: str = "",
+) -> None:
+    conn.execute(
+        audit_log.insert().values(
+            at=now(),
+            actor=actor or "inconnu",
+            action=action,
+            recruitment_id=recruitment_id,
+            subject=subject,
+            details=details,
+        )
+    )
+
+
 def _criterion_row(c: Criterion) -> dict:
     return {
         "recruitment_id": c.recruitment_id,
@@ -709,7 +1015,7 @@ def _candidates_of(conn: Connection, recruitment_id: str) -> list[Candidate]:
         .where(candidates.c.recruitment_id == recruitment_id)
         .order_by(candidates.c.created_at, candidates.c.name)
     ).all()
-    return [Candidate(**r._mapping) for r in rows]
+    return [_candidate_of(r) for r in rows]
 
 
 def _evaluations_of(conn: Connection, recruitment_id: str) -> list[Evaluation]:
@@ -732,15 +1038,46 @@ def _decisions_of(conn: Connection, recruitment_id: str) -> list[StageDecision]:
     return [StageDecision(**r._mapping) for r in rows]
 
 
-def _delete_recruitment_rows(conn: Connection, recruitment_id: str) -> None:
-    """Explicit deletes in dependency order, so it works even where foreign keys are not enforced."""
-    cand_ids = sa.select(candidates.c.id).where(candidates.c.recruitment_id == recruitment_id)
+def _culture_notes_of(conn: Connection, recruitment_id: str) -> list[CultureNote]:
+    rows = conn.execute(
+        sa.select(culture_notes)
+        .join(candidates, candidates.c.id == culture_notes.c.candidate_id)
+        .where(candidates.c.recruitment_id == recruitment_id)
+        .order_by(culture_notes.c.created_at, culture_notes.c.id)
+    ).all()
+    return [CultureNote(**{**r._mapping, "warning": bool(r.warning)}) for r in rows]
+
+
+def _reference_calls_of(conn: Connection, recruitment_id: str) -> list[ReferenceCall]:
+    rows = conn.execute(
+        sa.select(reference_calls)
+        .join(candidates, candidates.c.id == reference_calls.c.candidate_id)
+        .where(candidates.c.recruitment_id == recruitment_id)
+        .order_by(reference_calls.c.called_on, reference_calls.c.id)
+    ).all()
+    return [ReferenceCall(**r._mapping) for r in rows]
+
+
+def _delete_candidate_rows(conn: Connection, cand_ids: list[str]) -> None:
+    """Everything about some candidates, in dependency order (works without enforced FKs)."""
+    if not cand_ids:
+        return
     eval_ids = sa.select(evaluations.c.id).where(evaluations.c.candidate_id.in_(cand_ids))
     conn.execute(
         evaluation_history.delete().where(evaluation_history.c.evaluation_id.in_(eval_ids))
     )
-    conn.execute(evaluations.delete().where(evaluations.c.candidate_id.in_(cand_ids)))
-    conn.execute(stage_decisions.delete().where(stage_decisions.c.candidate_id.in_(cand_ids)))
-    conn.execute(candidates.delete().where(candidates.c.recruitment_id == recruitment_id))
+    for table in (evaluations, stage_decisions, culture_notes, reference_calls):
+        conn.execute(table.delete().where(table.c.candidate_id.in_(cand_ids)))
+    conn.execute(candidates.delete().where(candidates.c.id.in_(cand_ids)))
+
+
+def _delete_recruitment_rows(conn: Connection, recruitment_id: str) -> None:
+    cand_ids = list(
+        conn.execute(
+            sa.select(candidates.c.id).where(candidates.c.recruitment_id == recruitment_id)
+        ).scalars()
+    )
+    _delete_candidate_rows(conn, cand_ids)
+    conn.execute(members.delete().where(members.c.recruitment_id == recruitment_id))
     conn.execute(criteria.delete().where(criteria.c.recruitment_id == recruitment_id))
     conn.execute(recruitments.delete().where(recruitments.c.id == recruitment_id))

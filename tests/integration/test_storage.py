@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from selection import storage
 from selection.demo import load_demo
@@ -35,37 +34,51 @@ def test_opening_twice_keeps_data_and_version(db_url: str) -> None:
     assert [r.id for r in second.list_recruitments()] == [rec.id]
 
 
+# The schema exactly as version 1 released it: frozen here so later changes cannot hide a
+# migration that forgets a column.
+V1_DDL = (
+    "CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)",
+    "CREATE TABLE recruitments (id VARCHAR(36) PRIMARY KEY, title VARCHAR(200) NOT NULL, "
+    "role VARCHAR(100) NOT NULL, team VARCHAR(200) NOT NULL, owner VARCHAR(200) NOT NULL, "
+    "status VARCHAR(20) NOT NULL, created_at TIMESTAMP NOT NULL, closed_at TIMESTAMP)",
+    "CREATE TABLE criteria (id VARCHAR(36) PRIMARY KEY, recruitment_id VARCHAR(36) NOT NULL "
+    "REFERENCES recruitments(id), label VARCHAR(200) NOT NULL, statement TEXT NOT NULL, "
+    "category VARCHAR(100) NOT NULL, weight_level INTEGER NOT NULL, weight FLOAT NOT NULL, "
+    "must_have BOOLEAN NOT NULL, stages VARCHAR(200) NOT NULL, position INTEGER NOT NULL, "
+    "CONSTRAINT uq_criteria_label UNIQUE (recruitment_id, label))",
+    "CREATE TABLE candidates (id VARCHAR(36) PRIMARY KEY, recruitment_id VARCHAR(36) NOT NULL "
+    "REFERENCES recruitments(id), name VARCHAR(200) NOT NULL, email VARCHAR(200) NOT NULL, "
+    "phone VARCHAR(50) NOT NULL, source VARCHAR(100) NOT NULL, created_at TIMESTAMP NOT NULL)",
+    "CREATE TABLE evaluations (id VARCHAR(36) PRIMARY KEY, candidate_id VARCHAR(36) NOT NULL "
+    "REFERENCES candidates(id), stage VARCHAR(40) NOT NULL, criterion_id VARCHAR(36) NOT NULL "
+    "REFERENCES criteria(id), interviewer VARCHAR(200) NOT NULL, rating INTEGER, "
+    "evidence TEXT NOT NULL, doubt BOOLEAN NOT NULL, doubt_note TEXT NOT NULL, "
+    "status VARCHAR(20) NOT NULL, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, "
+    "CONSTRAINT uq_evaluation_slot UNIQUE (candidate_id, stage, criterion_id, interviewer))",
+    "CREATE TABLE stage_decisions (id VARCHAR(36) PRIMARY KEY, candidate_id VARCHAR(36) NOT NULL "
+    "REFERENCES candidates(id), stage VARCHAR(40) NOT NULL, decision VARCHAR(20) NOT NULL, "
+    "decided_by VARCHAR(200) NOT NULL, reason TEXT NOT NULL, decided_at TIMESTAMP NOT NULL)",
+)
+V1_ROWS = (
+    "INSERT INTO schema_version (id, version) VALUES (1, 1)",
+    "INSERT INTO recruitments VALUES ('r1', 'Ancien', '', '', 'Camille', 'ouvert', "
+    "'2026-01-01 10:00:00', NULL)",
+    "INSERT INTO criteria VALUES ('c1', 'r1', 'Code', '', '', 3, 3.0, true, 'intra', 0)",
+    "INSERT INTO candidates VALUES ('p1', 'r1', 'Ana', '', '', '', '2026-01-02 10:00:00')",
+    "INSERT INTO evaluations VALUES ('e1', 'p1', 'intra', 'c1', 'Karim', 3, 'Preuve', false, '', "
+    "'soumis', '2026-01-03 10:00:00', '2026-01-03 10:00:00')",
+)
+
+
 def test_version_1_database_migrates_forward_without_losing_data(db_url: str) -> None:
     engine = storage.make_engine(db_url)
-    v1 = sa.MetaData()
-    for table in storage.V1_TABLES:
-        columns = [
-            c._copy()
-            for c in table.columns
-            if not (table.name == "recruitments" and c.name in V2_RECRUITMENT_COLUMNS)
-            and not (table.name == "criteria" and c.name == "questions")
-        ]
-        sa.Table(table.name, v1, *columns)
     with engine.begin() as conn:
-        v1.create_all(conn)
-        conn.execute(sa.text("INSERT INTO schema_version (id, version) VALUES (1, 1)"))
-        conn.execute(
-            sa.text(
-                "INSERT INTO recruitments (id, title, role, team, owner, status, created_at) "
-                "VALUES ('r1', 'Ancien', '', '', 'Camille', 'ouvert', '2026-01-01 10:00:00')"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO criteria (id, recruitment_id, label, statement, category, "
-                "weight_level, weight, must_have, stages, position) VALUES "
-                "('c1', 'r1', 'Code', '', '', 3, 3.0, true, 'intra', 0)"
-            )
-        )
+        for statement in V1_DDL + V1_ROWS:
+            conn.exec_driver_sql(statement)
     engine.dispose()
 
     migrated = Store.open(db_url)
-    assert migrated.version() == SCHEMA_VERSION == 2
+    assert migrated.version() == SCHEMA_VERSION
     rec = migrated.recruitment("r1")
     assert rec.title == "Ancien" and rec.references_required is True
     (crit,) = migrated.list_criteria("r1")
@@ -76,16 +89,13 @@ def test_version_1_database_migrates_forward_without_losing_data(db_url: str) ->
         ("intra",),
         (),
     )
-    assert migrated.count_rows()["evaluation_history"] == 0
-
-
-V2_RECRUITMENT_COLUMNS = {
-    "start_date",
-    "days_per_week",
-    "remote_policy",
-    "max_daily_rate",
-    "references_required",
-}
+    (cand,) = migrated.list_candidates("r1")
+    assert cand.references_agreed is None and cand.talent_pool_consent is False
+    (ev,) = migrated.list_evaluations("r1")
+    assert (ev.rating, ev.evidence, ev.interviewer) == (3, "Preuve", "Karim")
+    counts = migrated.count_rows()
+    assert counts["evaluation_history"] == counts["culture_notes"] == counts["audit_log"] == 0
+    assert Store.open(db_url).version() == SCHEMA_VERSION, "a second opening changes nothing"
 
 
 def test_snapshot_round_trip_of_the_demo(store: Store) -> None:
