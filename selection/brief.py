@@ -1,4 +1,5 @@
-"""The brief as an editable grid: criteria ↔ rows, with one tick column per stage.
+"""The brief: created from a role preset or duplicated, and edited as a grid (criteria ↔ rows,
+with one tick column per stage).
 
 The grid is what the brief page hands to ``st.data_editor``; ``criteria_from_grid`` turns the
 edited grid back into validated criteria so nothing half-valid ever reaches storage.
@@ -7,11 +8,13 @@ edited grid back into validated criteria so nothing half-valid ever reaches stor
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 
 from selection import labels
-from selection.model import Criterion, ValidationError
+from selection.model import Criterion, Recruitment, RecruitmentSnapshot, ValidationError
+from selection.presets import list_presets, load_preset
 from selection.stages import STAGES
 from selection.storage import new_id
 
@@ -87,3 +90,45 @@ def criteria_from_grid(
             ).validated()
         )
     return out
+
+
+def preset_key_for(role: str) -> str | None:
+    """The preset a recruitment's role came from (role holds the preset's label)."""
+    for info in list_presets():
+        if role and role in (info.key, info.label):
+            return info.key
+    return None
+
+
+def new_recruitment_from_preset(
+    title: str, team: str, owner: str, preset_key: str
+) -> RecruitmentSnapshot:
+    """A new recruitment whose brief starts from a role preset (all of it stays editable)."""
+    info = next((p for p in list_presets() if p.key == preset_key), None)
+    if info is None:
+        raise ValidationError(f"Préréglage inconnu : « {preset_key} ».")
+    rec = Recruitment(
+        id=new_id(),
+        title=title,
+        team=team,
+        owner=owner,
+        role="" if preset_key == "vierge" else info.label,
+    ).validated()
+    return RecruitmentSnapshot(recruitment=rec, criteria=load_preset(preset_key, rec.id))
+
+
+def duplicate_brief(snapshot: RecruitmentSnapshot, title: str, owner: str) -> RecruitmentSnapshot:
+    """Start a new recruitment from an existing brief: criteria, weights, questions and mission
+    constraints are copied; candidates, ratings and decisions are not."""
+    source = snapshot.recruitment
+    rec = replace(
+        source,
+        id=new_id(),
+        title=title,
+        owner=owner or source.owner,
+        status="ouvert",
+        created_at=None,
+        closed_at=None,
+    ).validated()
+    criteria = [replace(c, id=new_id(), recruitment_id=rec.id) for c in snapshot.criteria]
+    return RecruitmentSnapshot(recruitment=rec, criteria=criteria)

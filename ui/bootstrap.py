@@ -28,6 +28,7 @@ APP_TITLE = "Sélection — tableau de bord de décision"
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("accueil.py", "Accueil", ":material/home:"),
     ("cadrage.py", "Cadrage", ":material/checklist:"),
+    ("kits.py", "Kits d'entretien", ":material/menu_book:"),
     ("candidats.py", "Candidatures", ":material/group:"),
     ("evaluations.py", "Évaluations", ":material/rate_review:"),
     ("comparaison.py", "Comparaison", ":material/leaderboard:"),

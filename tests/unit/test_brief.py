@@ -1,0 +1,66 @@
+"""Brief grid round trip, creation from a preset, duplication."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from selection.brief import (
+    criteria_from_grid,
+    criteria_grid,
+    duplicate_brief,
+    new_recruitment_from_preset,
+    preset_key_for,
+    stage_column,
+)
+from selection.model import ValidationError
+from tests.factories import snapshot
+
+
+def test_grid_round_trip_keeps_criteria_weights_and_questions() -> None:
+    snap = snapshot({"Code": 2.5, "Produit": 1.0}, {})
+    snap.criteria[0] = snap.criteria[0].__class__(
+        **{**snap.criteria[0].__dict__, "questions": ("Raconte-moi…",)}
+    )
+    back = criteria_from_grid(criteria_grid(snap.criteria), snap.recruitment.id, snap.criteria)
+    assert back == snap.criteria
+
+
+def test_grid_edit_changes_stages_and_new_row_gets_an_id() -> None:
+    snap = snapshot({"Code": 2.0}, {})
+    grid = criteria_grid(snap.criteria)
+    grid.loc[snap.criteria[0].id, stage_column("references")] = False
+    grid.loc[None] = {
+        **{c: False for c in grid.columns},
+        "Intitulé": "Nouveau",
+        "Niveau": "🔴 maximale",
+    }
+    back = criteria_from_grid(grid, snap.recruitment.id, snap.criteria)
+    assert "references" not in back[0].stages
+    assert back[1].label == "Nouveau" and back[1].weight_level == 3 and back[1].weight == 3.0
+    assert back[1].id not in {c.id for c in snap.criteria}
+
+
+def test_unknown_level_is_refused() -> None:
+    snap = snapshot({"Code": 2.0}, {})
+    grid = criteria_grid(snap.criteria)
+    grid["Niveau"] = "énorme"
+    with pytest.raises(ValidationError, match="Niveau"):
+        criteria_from_grid(grid, snap.recruitment.id, snap.criteria)
+
+
+def test_new_recruitment_from_the_developer_preset() -> None:
+    created = new_recruitment_from_preset("Dev", "Équipe", "Camille", "developpeur")
+    assert created.recruitment.role == "Développeur·se"
+    assert preset_key_for(created.recruitment.role) == "developpeur"
+    assert len(created.criteria) == 10
+    assert all(c.recruitment_id == created.recruitment.id for c in created.criteria)
+
+
+def test_duplicate_copies_the_brief_but_no_candidate() -> None:
+    snap = snapshot({"Code": 2.5}, {"Ana": {"Code": 3}})
+    copy = duplicate_brief(snap, "Nouveau poste", "Camille")
+    assert copy.recruitment.id != snap.recruitment.id
+    assert [c.label for c in copy.criteria] == ["Code"]
+    assert copy.criteria[0].weight == 2.5 and copy.criteria[0].id != snap.criteria[0].id
+    assert copy.candidates == [] and copy.evaluations == []
