@@ -30,11 +30,11 @@ def test_grid_edit_changes_stages_and_new_row_gets_an_id() -> None:
     snap = snapshot({"Code": 2.0}, {})
     grid = criteria_grid(snap.criteria)
     grid.loc[snap.criteria[0].id, stage_column("references")] = False
-    grid.loc[None] = {
-        **{c: False for c in grid.columns},
-        "Intitulé": "Nouveau",
-        "Niveau": "🔴 maximale",
-    }
+    new_row = pd.DataFrame(
+        [{**dict.fromkeys(grid.columns, False), "Intitulé": "Nouveau", "Niveau": "🔴 maximale"}],
+        index=pd.Index([None], name="id"),
+    )
+    grid = pd.concat([grid, new_row])
     back = criteria_from_grid(grid, snap.recruitment.id, snap.criteria)
     assert "references" not in back[0].stages
     assert back[1].label == "Nouveau" and back[1].weight_level == 3 and back[1].weight == 3.0
