@@ -13,6 +13,7 @@ from pathlib import Path
 from selection.model import (
     Candidate,
     Criterion,
+    CultureNote,
     Evaluation,
     Recruitment,
     RecruitmentSnapshot,
@@ -71,8 +72,31 @@ def demo_snapshot(path: Path = DEMO_PATH, today: datetime | None = None) -> Recr
             email=c.get("email", ""),
             source=c.get("source", ""),
             created_at=ago(c.get("days_ago", 0)),
+            references_agreed=c.get("references_agreed"),
+            talent_pool_consent=c.get("talent_pool_consent", False),
+            available_from=(
+                today.date() + timedelta(days=c["available_in_days"])
+                if "available_in_days" in c
+                else None
+            ),
+            days_per_week=c.get("days_per_week"),
+            remote_ok=c.get("remote_ok"),
+            other_processes=c.get("other_processes", ""),
+            expected_daily_rate=c.get("expected_daily_rate"),
         )
         for c in data["candidates"]
+    ]
+    culture_notes = [
+        CultureNote(
+            id=new_id(),
+            candidate_id=cand_ids[n["candidate"]],
+            author=n["author"],
+            note=n["note"],
+            warning=n["warning"],
+            severity=n["severity"],
+            created_at=ago(n["days_ago"]),
+        )
+        for n in data.get("culture_notes", [])
     ]
     evaluations = [
         Evaluation(
@@ -103,7 +127,9 @@ def demo_snapshot(path: Path = DEMO_PATH, today: datetime | None = None) -> Recr
         )
         for d in data["decisions"]
     ]
-    return RecruitmentSnapshot(recruitment, criteria, candidates, evaluations, decisions)
+    return RecruitmentSnapshot(
+        recruitment, criteria, candidates, evaluations, decisions, culture_notes=culture_notes
+    )
 
 
 def load_demo(store: Store, today: datetime | None = None) -> str:

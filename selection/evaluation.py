@@ -180,3 +180,59 @@ def inputs_from_existing(
         )
         for cid in criterion_ids
     ]
+
+
+RATING_CHOICES = [labels.NOT_RATED, *labels.RATING_ANCHORS.values()]
+_RATING_BY_CHOICE = {labels.NOT_RATED: None} | {v: k for k, v in labels.RATING_ANCHORS.items()}
+GRID_COLUMNS = ["Critère", "Note", "Preuve", "Doute", "À vérifier"]
+
+
+def rating_grid(
+    snapshot: RecruitmentSnapshot, criterion_ids: list[str], existing: Mapping[str, Evaluation]
+) -> pd.DataFrame:
+    """One interviewer's stored ratings as the fast-entry grid (one row per criterion)."""
+    crit_by_id = {c.id: c for c in snapshot.criteria}
+    rows = []
+    for item in inputs_from_existing(criterion_ids, existing):
+        rows.append(
+            {
+                "Critère": crit_by_id[item.criterion_id].label,
+                "Note": labels.NOT_RATED
+                if item.rating is None
+                else labels.RATING_ANCHORS[item.rating],
+                "Preuve": item.evidence,
+                "Doute": item.doubt,
+                "À vérifier": item.doubt_note,
+            }
+        )
+    return pd.DataFrame(rows, columns=GRID_COLUMNS, index=pd.Index(criterion_ids, name="id"))
+
+
+def inputs_from_grid(grid: pd.DataFrame) -> list[RatingInput]:
+    """The edited grid back into rating inputs; an unknown rating text is refused."""
+    out = []
+    for criterion_id, row in grid.iterrows():
+        choice = row["Note"] if isinstance(row["Note"], str) else labels.NOT_RATED
+        if choice not in _RATING_BY_CHOICE:
+            raise ValidationError(f"Note inconnue pour « {row['Critère']} » : {choice}.")
+        out.append(
+            RatingInput(
+                criterion_id=str(criterion_id),
+                rating=_RATING_BY_CHOICE[choice],
+                evidence=row["Preuve"] if isinstance(row["Preuve"], str) else "",
+                doubt=bool(row["Doute"]),
+                doubt_note=row["À vérifier"] if isinstance(row["À vérifier"], str) else "",
+            )
+        )
+    return out
+
+
+def culture_notes_visible(
+    snapshot: RecruitmentSnapshot, candidate_id: str, viewer: str
+) -> list | None:
+    """The culture-fit notes about a candidate, or None while the viewer has not written their
+    own (the same « pas de débrief à chaud » rule as ratings)."""
+    notes = [n for n in snapshot.culture_notes if n.candidate_id == candidate_id]
+    if not any(n.author == viewer for n in notes):
+        return None
+    return notes

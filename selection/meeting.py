@@ -30,18 +30,6 @@ def weights_changed(criteria: Sequence[Criterion], weights: Mapping[str, float])
     return any(abs(weights.get(c.id, c.weight) - c.weight) > WEIGHT_TOLERANCE for c in criteria)
 
 
-def badges(row: pd.Series) -> str:
-    """Warning signs shown beside a name, in words (never colour alone)."""
-    out = []
-    if row["obligatoires"] == "bloquant":
-        out.append("⛔ obligatoire non validé")
-    elif row["obligatoires"] == "a_verifier":
-        out.append("❓ obligatoire à vérifier")
-    if row["nb_notes"] == 0:
-        out.append("aucune note")
-    return " · ".join(out)
-
-
 def format_score(value: float, view: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "—"
@@ -52,7 +40,13 @@ def format_score(value: float, view: str) -> str:
     return fr_number(value, 0)
 
 
-def display_table(comparison: Comparison, status: pd.DataFrame, view: str) -> pd.DataFrame:
+def display_table(
+    comparison: Comparison,
+    status: pd.DataFrame,
+    view: str,
+    signals: Mapping[str, list[str]],
+    first_probability: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """The ranked table beside the chart: every number the chart draws, in words and figures."""
     score_col, low_col, high_col = VIEW_COLUMNS[view]
     ranked = comparison.ranked(view)
@@ -62,16 +56,66 @@ def display_table(comparison: Comparison, status: pd.DataFrame, view: str) -> pd
         st_row = stage_by_id.loc[row["candidate_id"]]
         rows.append(
             {
-                "Rang": "—" if pd.isna(row["rang"]) else int(row["rang"]),
+                "Rang": "—" if pd.isna(row["rang"]) else str(int(row["rang"])),
                 "Candidat·e": row["candidat"],
                 labels.SCORE_VIEWS[view]: format_score(row[score_col], view),
                 "Intervalle (pire – meilleur)": (
                     f"{format_score(row[low_col], view)} – {format_score(row[high_col], view)}"
                 ),
                 "Couverture": fr_percent(row["couverture"]),
+                **(
+                    {
+                        "Probabilité d'être en tête": fr_percent(
+                            first_probability.get(row["candidate_id"], 0.0)
+                        )
+                    }
+                    if first_probability is not None
+                    else {}
+                ),
                 "Étape": STAGE_BY_CODE[st_row["etape"]].label,
                 "Statut": labels.CANDIDATE_STATUS[st_row["statut"]],
-                "Signaux": badges(row),
+                "Signaux": " · ".join(signals.get(row["candidate_id"], [])),
             }
         )
     return pd.DataFrame(rows)
+
+
+def probability_table(frame: pd.DataFrame) -> pd.DataFrame:
+    ordered = frame.sort_values("probabilite_premier", ascending=False)
+    return pd.DataFrame(
+        {
+            "Candidat·e": ordered["candidat"],
+            "Probabilité d'être en tête": [fr_percent(p) for p in ordered["probabilite_premier"]],
+        }
+    )
+
+
+def flips_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per criterion: the weight now, the weight at which someone else would lead, and who."""
+    return pd.DataFrame(
+        {
+            "Critère": frame["critere"],
+            "Poids actuel": [fr_number(w, 1) for w in frame["poids_actuel"]],
+            "Poids de bascule": [
+                "aucun entre 0 et 3" if pd.isna(w) else fr_number(w, 2)
+                for w in frame["poids_bascule"]
+            ],
+            "Nouvelle tête": [n if isinstance(n, str) else "—" for n in frame["nouvelle_tete"]],
+        }
+    )
+
+
+def evolution_table(frame: pd.DataFrame) -> pd.DataFrame:
+    table = frame.assign(
+        etape=frame["etape"].map(lambda c: STAGE_BY_CODE[c].label),
+        score=[fr_percent(v) for v in frame["score"]],
+        couverture=[fr_percent(v) for v in frame["couverture"]],
+    )
+    return table.rename(
+        columns={
+            "candidat": "Candidat·e",
+            "etape": "Étape",
+            "score": "Score",
+            "couverture": "Couverture",
+        }
+    )

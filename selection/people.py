@@ -9,8 +9,10 @@ from selection.model import RecruitmentSnapshot
 from selection.stages import STAGE_BY_CODE
 
 
-def candidate_overview(snapshot: RecruitmentSnapshot, status: pd.DataFrame) -> pd.DataFrame:
-    """One line per person: where they are, their status and the last decision taken."""
+def candidate_overview(
+    snapshot: RecruitmentSnapshot, status: pd.DataFrame, signals: dict[str, list[str]]
+) -> pd.DataFrame:
+    """One line per person: where they are, their status, the last decision, warning signs."""
     by_id = status.set_index("candidate_id")
     rows = []
     for c in snapshot.candidates:
@@ -24,6 +26,10 @@ def candidate_overview(snapshot: RecruitmentSnapshot, status: pd.DataFrame) -> p
                 "Étape": STAGE_BY_CODE[st_row["etape"]].label,
                 "Statut": labels.CANDIDATE_STATUS[st_row["statut"]],
                 "Dernière décision": labels.DECISIONS[last] if isinstance(last, str) else "—",
+                "Références": {True: "accord", False: "refus", None: "à demander"}[
+                    c.references_agreed
+                ],
+                "Signaux": " · ".join(signals.get(c.id, [])),
             }
         )
     return pd.DataFrame(rows)

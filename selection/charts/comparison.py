@@ -6,8 +6,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from selection.charts.theme import GREY_SECONDARY, GREY_TEXT, RATING_SCALE, styled
+from selection.charts.theme import GREY_SECONDARY, GREY_TEXT, PALETTE, RATING_SCALE, styled
+from selection.evaluation import DISAGREEMENT_SPREAD
 from selection.scoring import VIEW_COLUMNS, Comparison
+from selection.stages import STAGES
 
 VIEW_AXIS: dict[str, tuple[str, str]] = {
     # view → (axis title, d3 format)
@@ -129,3 +131,103 @@ def heatmap_chart(comparison: Comparison, order: list[str] | None = None) -> alt
         color=alt.condition("datum.note >= 2.2", alt.value("white"), alt.value(GREY_TEXT)),
     )
     return styled((rated + missing + text).properties(height=alt.Step(36)))
+
+
+def probability_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """Probability of ranking first (SMAA), as bars labelled with the percentage."""
+    data = frame[["candidat", "probabilite_premier"]].sort_values(
+        "probabilite_premier", ascending=False
+    )
+    y = alt.Y("candidat:N", sort=list(data["candidat"]), title=None, axis=alt.Axis(labelLimit=220))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE[2])
+        .encode(
+            y=y,
+            x=alt.X(
+                "probabilite_premier:Q",
+                title="Probabilité d'être en tête",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=[
+                alt.Tooltip("candidat:N", title="Candidat·e"),
+                alt.Tooltip("probabilite_premier:Q", title="Probabilité", format=".0%"),
+            ],
+        )
+    )
+    text = bars.mark_text(align="left", dx=4, color=GREY_TEXT).encode(
+        text=alt.Text("probabilite_premier:Q", format=".0%")
+    )
+    return styled((bars + text).properties(height=alt.Step(30)))
+
+
+def stage_evolution_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """Score after each scored stage, one line per candidate, with a different point shape per
+    candidate so the lines can be told apart without colour."""
+    order = [s.code for s in STAGES if s.scored]
+    labels = {s.code: s.short_label for s in STAGES}
+    data = frame.assign(etape_label=frame["etape"].map(labels))
+    sort = [labels[c] for c in order]
+    base = alt.Chart(data).encode(
+        x=alt.X("etape_label:N", sort=sort, title="Étape", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "score:Q",
+            title="Score de l'étape",
+            axis=alt.Axis(format=".0%"),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+        color=alt.Color("candidat:N", title="Candidat·e"),
+        tooltip=[
+            alt.Tooltip("candidat:N", title="Candidat·e"),
+            alt.Tooltip("etape_label:N", title="Étape"),
+            alt.Tooltip("score:Q", title="Score", format=".0%"),
+            alt.Tooltip("couverture:Q", title="Couverture", format=".0%"),
+        ],
+    )
+    lines = base.mark_line()
+    points = base.mark_point(size=70, filled=True).encode(
+        shape=alt.Shape("candidat:N", title="Candidat·e")
+    )
+    return styled((lines + points).properties(height=260))
+
+
+def spread_frame(comparison: Comparison) -> pd.DataFrame:
+    frame = comparison.spread.copy()
+    frame.index.name = "candidat"
+    long = frame.reset_index().melt(id_vars="candidat", var_name="critere", value_name="ecart")
+    return long.dropna(subset=["ecart"])
+
+
+def spread_chart(comparison: Comparison) -> alt.TopLevelMixin:
+    """Disagreement between interviewers (max − min of their ratings) per criterion and
+    candidate; a dashed rule marks the strong-disagreement threshold."""
+    data = spread_frame(comparison)
+    points = (
+        alt.Chart(data)
+        .mark_circle(size=90, color=PALETTE[0], opacity=0.8)
+        .encode(
+            x=alt.X(
+                "ecart:Q",
+                title="Écart entre évaluateurs (max − min)",
+                scale=alt.Scale(domain=[0, 2]),
+            ),
+            y=alt.Y(
+                "critere:N",
+                title=None,
+                sort=list(comparison.means.columns),
+                axis=alt.Axis(labelLimit=220),
+            ),
+            tooltip=[
+                alt.Tooltip("candidat:N", title="Candidat·e"),
+                alt.Tooltip("critere:N", title="Critère"),
+                alt.Tooltip("ecart:Q", title="Écart", format=".1f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"seuil": [DISAGREEMENT_SPREAD]}))
+        .mark_rule(color=GREY_SECONDARY, strokeDash=[4, 4])
+        .encode(x="seuil:Q")
+    )
+    return styled((points + rule).properties(height=alt.Step(26)))
