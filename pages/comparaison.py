@@ -5,18 +5,33 @@ from __future__ import annotations
 import streamlit as st
 
 from selection import labels
-from selection.charts.comparison import heatmap_chart, heatmap_frame, ranking_chart
+from selection.charts.comparison import (
+    heatmap_chart,
+    heatmap_frame,
+    probability_chart,
+    ranking_chart,
+    spread_chart,
+    spread_frame,
+    stage_evolution_chart,
+)
+from selection.gaps import shortlist_gaps
 from selection.meeting import (
     display_table,
+    evolution_table,
     filter_candidates,
+    flips_table,
+    gap_table,
+    probability_table,
     weights_changed,
 )
 from selection.model import ValidationError
 from selection.progress import candidate_status
-from selection.scoring import compare
+from selection.robustness import analyse
+from selection.scoring import compare, stage_scores
+from selection.signals import candidate_signals
 from selection.stages import STAGES
 from ui.bootstrap import start_page
-from ui.widgets import csv_downloads
+from ui.widgets import csv_downloads, decision_record_downloads
 
 ctx = start_page("Comparaison des candidatures")
 snapshot = ctx.store.snapshot(ctx.recruitment.id)
@@ -97,11 +112,16 @@ def meeting() -> None:
 
     try:
         comparison = compare(snapshot, weights, candidate_ids=shown_ids)
+        robustness = analyse(snapshot, weights, candidate_ids=shown_ids)
     except ValidationError as err:
         st.error(str(err))
         return
 
-    table = display_table(comparison, status, view)
+    probabilities = robustness.probability_by_id()
+    table = display_table(
+        comparison, status, view, candidate_signals(snapshot, comparison), probabilities
+    )
+    st.info(robustness.summary, icon=":material/balance:")
     st.subheader("Classement")
     st.altair_chart(ranking_chart(comparison, view), width="stretch")
     st.caption(
@@ -122,7 +142,64 @@ def meeting() -> None:
         )
         st.dataframe(grid.reindex(order), width="stretch")
 
-    csv_downloads(comparison, status, snapshot.recruitment.title)
+    st.subheader("Ce qui reste à vérifier")
+    gaps = shortlist_gaps(snapshot, weights, candidate_ids=shown_ids)
+    gap_lines = [f"{g.candidate_name} — {g.criterion_label} : {g.reason}" for g in gaps]
+    if not gaps:
+        st.caption("Aucun manque de preuve, désaccord ni doute chez les personnes en tête.")
+    else:
+        st.caption(
+            "Pour les personnes en tête : critères sans preuve ou avec une preuve partielle, "
+            "désaccords forts et doutes notés — les points décisifs d'abord. La page "
+            "**Références** en tire le guide d'appel."
+        )
+        st.dataframe(gap_table(gaps), hide_index=True, width="stretch")
+
+    st.subheader("Solidité du classement")
+    st.caption(
+        f"Pondérations tirées au hasard à ±{robustness.spread:.0%} autour de celles choisies, "
+        f"{robustness.samples} tirages (graine {robustness.seed}) : part des tirages où chaque "
+        "personne arrive en tête."
+    )
+    chart_col, flips_col = st.columns([3, 2])
+    chart_col.altair_chart(probability_chart(robustness.to_frame()), width="stretch")
+    flips_col.markdown("**Poids qui ferait changer la tête du classement**")
+    flips_col.dataframe(flips_table(robustness.flips_frame()), hide_index=True, width="stretch")
+    with st.expander("Données du graphique"):
+        st.dataframe(probability_table(robustness.to_frame()), hide_index=True, width="stretch")
+
+    st.subheader("Évolution au fil des étapes")
+    evolution = stage_scores(snapshot, weights)
+    evolution = evolution[evolution["candidat"].isin(comparison.ranked_names)]
+    if evolution.empty:
+        st.caption("Aucune note soumise pour l'instant.")
+    else:
+        st.altair_chart(stage_evolution_chart(evolution), width="stretch")
+        with st.expander("Données du graphique"):
+            st.dataframe(evolution_table(evolution), hide_index=True, width="stretch")
+
+    st.subheader("Désaccords entre évaluateurs")
+    spread = spread_frame(comparison)
+    if spread.empty:
+        st.caption("Pas encore deux évaluateurs sur un même critère.")
+    else:
+        st.altair_chart(spread_chart(comparison), width="stretch")
+        st.caption("Trait pointillé : écart de 2 points, seuil d'un désaccord fort à lever.")
+        with st.expander("Données du graphique"):
+            st.dataframe(spread, hide_index=True, width="stretch")
+
+    st.subheader("Exporter")
+    csv_downloads(
+        comparison,
+        status,
+        snapshot.recruitment.title,
+        extra={
+            "Probabilité d'être en tête (%)": {
+                k: round(v * 100, 1) for k, v in probabilities.items()
+            }
+        },
+    )
+    decision_record_downloads(snapshot, comparison, robustness.summary, gap_lines, ctx.user)
 
 
 meeting()

@@ -119,3 +119,18 @@ def evolution_table(frame: pd.DataFrame) -> pd.DataFrame:
             "couverture": "Couverture",
         }
     )
+
+
+def gap_table(gaps: Sequence) -> pd.DataFrame:
+    """Open gaps for the meeting screen: who, which criterion, what is uncertain, why it matters."""
+    from selection.gaps import GAP_KINDS
+
+    return pd.DataFrame(
+        {
+            "Candidat·e": [g.candidate_name for g in gaps],
+            "Critère": [g.criterion_label for g in gaps],
+            "Nature": [", ".join(GAP_KINDS[k] for k in g.kinds) for g in gaps],
+            "Décisif": ["oui" if g.relevant else "non" for g in gaps],
+            "Pourquoi": [g.reason for g in gaps],
+        }
+    )

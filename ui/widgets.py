@@ -7,7 +7,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from selection.exports import CSV_DIALECTS, comparison_frame, csv_filename, to_csv
+from selection.exports import (
+    CSV_DIALECTS,
+    comparison_frame,
+    csv_filename,
+    export_filename,
+    to_csv,
+)
+from selection.model import RecruitmentSnapshot
+from selection.reports import decision_record_html, decision_record_markdown
 from selection.scoring import Comparison
 
 
@@ -26,3 +34,28 @@ def csv_downloads(
             help=spec.help,
             key=f"csv_{code}",
         )
+
+
+def decision_record_downloads(
+    snapshot: RecruitmentSnapshot,
+    comparison: Comparison,
+    robustness: str,
+    open_gaps: list[str],
+    user: str,
+) -> None:
+    """The decision record kept with the procurement file, as Markdown and printable HTML."""
+    kwargs = {"robustness": robustness, "open_gaps": open_gaps, "decided_by": user or ""}
+    title = snapshot.recruitment.title
+    left, right = st.columns(2)
+    left.download_button(
+        "Télécharger le relevé de décision (Markdown)",
+        decision_record_markdown(snapshot, comparison, **kwargs),
+        file_name=export_filename(title, "releve-de-decision", "md", date.today()),
+        mime="text/markdown",
+    )
+    right.download_button(
+        "Télécharger le relevé de décision à imprimer (HTML)",
+        decision_record_html(snapshot, comparison, **kwargs),
+        file_name=export_filename(title, "releve-de-decision", "html", date.today()),
+        mime="text/html",
+    )

@@ -99,13 +99,16 @@ def test_csv_download_has_one_row_per_candidate_with_score_and_coverage(
     monkeypatch.setattr(DeltaGenerator, "download_button", recording_download_button)
     rid, _ = designed_recruitment(app_store)
     open_comparison(app, app_store, rid)
-    assert len(app.download_button) == 2
+    csv_buttons = [b for b in app.download_button if "CSV" in b.label]
+    assert len(csv_buttons) == 2
+    assert any("relevé de décision" in b.label for b in app.download_button)
     ((excel_name, excel),) = [v for k, v in downloads.items() if "Excel" in k]
     ((std_name, standard),) = [v for k, v in downloads.items() if "RFC" in k]
     assert excel_name.startswith("comparaison-cas-concu") and excel_name.endswith(".csv")
     assert excel_name != std_name
     fr = pd.read_csv(io.BytesIO(excel), sep=";", decimal=",", encoding="utf-8-sig")
     std = pd.read_csv(io.BytesIO(standard))
+    assert "Probabilité d'être en tête (%)" in fr.columns
     for frame in (fr, std):
         assert len(frame) == 2
         score = next(c for c in frame.columns if c.lower().startswith("score"))

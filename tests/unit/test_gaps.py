@@ -1,0 +1,324 @@
+"""Gaps to probe in reference calls, their decision relevance, and the reference-call guide."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from selection.gaps import (
+    DISAGREEMENT_SPREAD,
+    find_gaps,
+    gaps_for_candidate,
+    gaps_frame,
+    guide_filename,
+    guide_html,
+    guide_markdown,
+    reference_guide,
+    shortlist_gaps,
+)
+from selection.model import (
+    Candidate,
+    Criterion,
+    Evaluation,
+    Recruitment,
+    RecruitmentSnapshot,
+    StageDecision,
+    ValidationError,
+)
+
+# (candidate, criterion, interviewer, rating) or with keyword extras in a dict
+Rating = tuple
+
+
+def make_snapshot(criteria: list[dict], names: list[str], ratings: list[Rating]) -> RecruitmentSnapshot:
+    """criteria: dicts of Criterion fields (id and label at least); names: candidates c0, c1, … in
+    order; ratings: (candidate index, criterion id, interviewer, rating, extras dict) — at the
+    intra stage and submitted unless the extras say otherwise."""
+    crits = [
+        Criterion(recruitment_id="r", position=i, **{"weight": 1.0, **c})
+        for i, c in enumerate(criteria)
+    ]
+    cands = [Candidate(id=f"c{i}", recruitment_id="r", name=n) for i, n in enumerate(names)]
+    evaluations = []
+    for n, (cand, crit, who, rating, *extra) in enumerate(ratings):
+        fields = {"stage": "intra", "evidence": "Exemple concret.", **(extra[0] if extra else {})}
+        evaluations.append(
+            Evaluation(
+                id=f"e{n}",
+                candidate_id=f"c{cand}",
+                criterion_id=crit,
+                interviewer=who,
+                rating=rating,
+                **fields,
+            )
+        )
+    return RecruitmentSnapshot(Recruitment(id="r", title="Designer"), crits, cands, evaluations)
+
+
+def by_criterion(gaps) -> dict[str, tuple[str, ...]]:
+    return {g.criterion_id: g.kinds for g in gaps}
+
+
+# --- detection -----------------------------------------------------------------------------
+
+
+def detection_snapshot() -> RecruitmentSnapshot:
+    criteria = [
+        {"id": "missing", "label": "Recherche utilisateur"},
+        {"id": "partial", "label": "Ergonomie"},
+        {"id": "split", "label": "Conception de parcours"},
+        {"id": "doubt", "label": "Accessibilité"},
+        {"id": "solid", "label": "Animation d'ateliers"},
+        {"id": "weak", "label": "Conception visuelle"},
+        {"id": "close", "label": "Contenu"},
+        {"id": "unused", "label": "Hors cadrage", "weight": 0.0},
+    ]
+    return make_snapshot(
+        criteria,
+        ["Alice Moreau"],
+        [
+            # Not evidence: the culture stage never counts, a draft is not submitted.
+            (0, "missing", "Claire", 3, {"stage": "adequation"}),
+            (0, "missing", "Claire", 3, {"status": "brouillon"}),
+            (0, "partial", "Claire", 2),
+            (0, "partial", "Karim", 2),
+            (0, "split", "Claire", 1),
+            (0, "split", "Karim", 3),
+            (0, "doubt", "Claire", 3, {"doubt": True, "doubt_note": "Exemple très général"}),
+            (0, "doubt", "Karim", 3, {"doubt": True, "status": "brouillon"}),
+            (0, "solid", "Claire", 3),
+            (0, "solid", "Karim", 3, {"stage": "mise_en_situation"}),
+            (0, "weak", "Claire", 1),
+            (0, "close", "Claire", 2),
+            (0, "close", "Karim", 3),
+        ],
+    )
+
+
+def test_each_kind_of_gap_is_detected_on_designed_data():
+    gaps = find_gaps(detection_snapshot())
+    assert by_criterion(gaps) == {
+        "missing": ("sans_preuve",),
+        "partial": ("partiel",),
+        "split": ("partiel", "desaccord"),
+        "doubt": ("doute",),
+    }
+
+
+def test_what_is_not_a_gap():
+    kinds = by_criterion(find_gaps(detection_snapshot()))
+    assert "solid" not in kinds  # demonstrated at two stages
+    assert "weak" not in kinds  # rated 1: not demonstrated is evidence, not a gap
+    assert "close" not in kinds  # 2 and 3: mean 2.5 is validated, a 1-point spread is no dispute
+    assert "unused" not in kinds  # weighted 0: cannot change the decision
+    assert DISAGREEMENT_SPREAD > 1
+
+
+def test_a_doubt_keeps_its_note_and_only_submitted_ones_count():
+    gap = next(g for g in find_gaps(detection_snapshot()) if g.criterion_id == "doubt")
+    assert [(d.interviewer, d.note) for d in gap.doubts] == [("Claire", "Exemple très général")]
+    assert "Exemple très général" in gap.reason
+
+
+def test_a_candidate_without_any_rating_has_no_gap_list_yet():
+    snapshot = make_snapshot(
+        [{"id": "k", "label": "Ergonomie"}], ["Alice Moreau", "Bastien Roux"], [(0, "k", "C", 3)]
+    )
+    assert {g.candidate_id for g in find_gaps(snapshot)} == set()
+
+
+# --- decision relevance --------------------------------------------------------------------
+# Weights: k1 = 3, k2 = 1, k3 = 3. Normalised ratings 1 → 0, 2 → 0.5, 3 → 1.
+#   Alice   k1 3, k2 2 (partial), k3 3         → 6.5/7 ≈ 0.93; with k2 = 1: 6/7 ≈ 0.86
+#   Bastien k1 2 (partial), k2 3, k3 3 (doubt) → 5.5/7 ≈ 0.79; with k1 = 3: 7/7 = 1 > Alice
+#   Chloé   k1 missing, k2 3 (doubt), k3 1     → 1/4 = 0.25;  with k1 = 3: 4/7 ≈ 0.57
+# Three candidates, shortlist of three: only the lead can change, and only Bastien's k1 can.
+
+
+def relevance_snapshot() -> RecruitmentSnapshot:
+    # Listed in the brief as k3, k2, k1, so the ranking cannot come from the brief's order.
+    criteria = [
+        {"id": "k3", "label": "Conception de parcours", "weight": 3.0},
+        {"id": "k2", "label": "Ergonomie", "weight": 1.0},
+        {"id": "k1", "label": "Recherche utilisateur", "weight": 3.0,
+         "statement": "La personne est capable de mener des entretiens utilisateurs et d'en tirer "
+                      "des enseignements pour le produit."},
+    ]
+    return make_snapshot(
+        criteria,
+        ["Alice Moreau", "Bastien Roux", "Chloé Petit"],
+        [
+            (0, "k1", "Claire", 3),
+            (0, "k2", "Claire", 2),
+            (0, "k3", "Claire", 3),
+            (1, "k1", "Claire", 2),
+            (1, "k1", "Karim", 2),
+            (1, "k2", "Claire", 3),
+            (1, "k3", "Claire", 3, {"doubt": True, "doubt_note": "Parcours présenté très guidé"}),
+            (2, "k2", "Claire", 3, {"doubt": True}),
+            (2, "k3", "Claire", 1),
+        ],
+    )
+
+
+def test_only_the_gap_that_can_change_the_winner_is_decisive():
+    gaps = find_gaps(relevance_snapshot())
+    decisive = [(g.candidate_name, g.criterion_id) for g in gaps if g.relevant]
+    assert decisive == [("Bastien Roux", "k1")]
+    winner_gap = next(g for g in gaps if g.relevant)
+    assert winner_gap.effects == ("prend_la_tete",)
+    assert "une note de 3 ferait passer Bastien Roux devant Alice Moreau" in winner_gap.reason
+    assert winner_gap.score_if_best > winner_gap.score_if_worst
+
+
+def test_gaps_are_ranked_decisive_first_then_by_weight():
+    gaps = find_gaps(relevance_snapshot())
+    assert [g.candidate_name for g in gaps] == [
+        "Alice Moreau", "Bastien Roux", "Bastien Roux", "Chloé Petit", "Chloé Petit",
+    ]
+    bastien = [g.criterion_id for g in gaps if g.candidate_id == "c1"]
+    assert bastien == ["k1", "k3"]  # same weight: the decisive one first
+    chloe = [g.criterion_id for g in gaps if g.candidate_id == "c2"]
+    assert chloe == ["k1", "k2"]  # neither decisive: heavier first
+    assert [g.priority for g in gaps if g.candidate_id == "c2"] == [1, 2]
+    alice = next(g for g in gaps if g.candidate_id == "c0")
+    assert "Alice Moreau resterait en tête" in alice.reason
+
+
+def test_entering_and_leaving_the_shortlist_are_decisive():
+    # Weights 1 and 1, shortlist of two. Alice 3/3 = 1; Bastien 3/2 = 0.75 (k2 partial);
+    # Chloé 3/1.5 = 0.625 (k2 partial). Bastien with k2 = 1 falls to 0.5, behind Chloé;
+    # Chloé with k2 = 3 reaches 1, level with Alice (who stays first by name) and ahead of Bastien.
+    snapshot = make_snapshot(
+        [{"id": "k1", "label": "Recherche"}, {"id": "k2", "label": "Ergonomie"}],
+        ["Alice Moreau", "Bastien Roux", "Chloé Petit"],
+        [
+            (0, "k1", "Claire", 3), (0, "k2", "Claire", 3),
+            (1, "k1", "Claire", 3), (1, "k2", "Claire", 2),
+            (2, "k1", "Claire", 3), (2, "k2", "Claire", 2), (2, "k2", "Karim", 1),
+        ],
+    )
+    gaps = {g.candidate_id: g for g in find_gaps(snapshot, shortlist_size=2)}
+    assert gaps["c1"].effects == ("sort",)
+    assert "une note de 1 ferait sortir Bastien Roux des 2 premières places" in gaps["c1"].reason
+    assert gaps["c2"].effects == ("entre",)
+    assert "ferait entrer Chloé Petit dans les 2 premières places" in gaps["c2"].reason
+    assert [g.candidate_id for g in shortlist_gaps(snapshot, shortlist_size=2)] == ["c1"]
+
+
+def test_a_must_have_gap_of_a_shortlisted_candidate_is_decisive():
+    snapshot = make_snapshot(
+        [{"id": "k1", "label": "Recherche", "must_have": True}, {"id": "k2", "label": "Ergonomie"}],
+        ["Alice Moreau", "Bastien Roux"],
+        [(0, "k2", "Claire", 3), (1, "k1", "Claire", 1), (1, "k2", "Claire", 1)],
+    )
+    gap = gaps_for_candidate(snapshot, "c0")[0]
+    assert gap.criterion_id == "k1"
+    assert "obligatoire" in gap.effects
+    assert "ne pourrait pas être retenu·e" in gap.reason
+
+
+def test_stopped_candidates_are_left_out_of_the_ranking_unless_asked_for():
+    snapshot = relevance_snapshot()
+    snapshot.decisions.append(
+        StageDecision("d1", "c1", "intra", "arreter", "Claire", reason="Profil trop junior")
+    )
+    gaps = find_gaps(snapshot)
+    assert "c1" not in {g.candidate_id for g in gaps}
+    assert gaps_for_candidate(snapshot, "c1")[0].criterion_id == "k1"
+
+
+def test_gaps_table_is_in_french_and_keeps_every_gap():
+    frame = gaps_frame(find_gaps(detection_snapshot()))
+    assert len(frame) == 4
+    split = frame.set_index("criterion_id").loc["split"]
+    assert split["types"] == "Preuve partielle, Désaccord entre les personnes"
+    assert split["ecart"] == 2.0
+
+
+# --- reference-call guide ------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"[\[\]{}]")
+
+
+def bastien_guide(**kwargs):
+    snapshot = relevance_snapshot()
+    gaps = gaps_for_candidate(snapshot, "c1")
+    return reference_guide(snapshot, "c1", gaps, "Marc Durand", references_agreed=True, **kwargs)
+
+
+def test_the_guide_asks_about_exactly_the_gap_criteria_by_first_name():
+    guide = bastien_guide()
+    assert [q.criterion_id for q in guide.questions] == ["k1", "k3"]
+    text = guide_markdown(guide)
+    assert "Recherche utilisateur" in text and "Conception de parcours" in text
+    assert "Ergonomie" not in text  # validated for Bastien: not asked
+    assert guide.questions[0].question.startswith(
+        "Avez-vous vu Bastien mener des entretiens utilisateurs et en tirer des enseignements"
+    )
+    assert "Avez-vous vu Bastien" in guide.questions[1].question
+    assert "Bastien Roux" in text
+    assert "Parcours présenté très guidé" in text  # the doubt to lift
+
+
+def test_the_guide_follows_the_reference_call_format():
+    text = guide_markdown(bastien_guide())
+    assert "moins de 15 minutes" in text
+    assert "a donné son accord pour cette prise de références" in text
+    assert "le poste qu'occupait Bastien Roux" in text
+    assert "Recommanderiez-vous Bastien pour une mission de ce type dans un service public" in text
+    assert "Oui, avec des réserves" in text
+    assert "Remerciez Marc Durand" in text
+
+
+def test_the_guide_names_no_other_candidate():
+    text = guide_markdown(bastien_guide())
+    assert "Alice" not in text and "Chloé" not in text
+
+
+def test_the_guide_is_refused_without_agreement():
+    snapshot = relevance_snapshot()
+    gaps = gaps_for_candidate(snapshot, "c1")
+    with pytest.raises(ValidationError, match="n'a pas donné son accord"):
+        reference_guide(snapshot, "c1", gaps, references_agreed=False)
+    with pytest.raises(ValidationError, match="notez-le lors de la préqualification"):
+        reference_guide(snapshot, "c1", gaps, references_agreed=None)
+
+
+def test_no_placeholder_is_left_in_the_guide():
+    guide = bastien_guide()
+    assert not PLACEHOLDER.search(guide_markdown(guide))
+    body = re.sub(r"<style>.*?</style>", "", guide_html(guide), flags=re.S)
+    assert not PLACEHOLDER.search(re.sub(r"<[^>]+>", "", body))
+    for gap in find_gaps(relevance_snapshot()):
+        assert not PLACEHOLDER.search(gap.reason)
+
+
+def test_the_printable_guide_escapes_what_people_typed():
+    snapshot = relevance_snapshot()
+    snapshot.candidates[1] = Candidate(id="c1", recruitment_id="r", name="Bastien <b>Roux</b>")
+    guide = reference_guide(
+        snapshot, "c1", gaps_for_candidate(snapshot, "c1"), references_agreed=True
+    )
+    page = guide_html(guide)
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
+    assert "<b>Roux</b>" not in page and "&lt;b&gt;Roux&lt;/b&gt;" in page
+    assert "#000091" in page  # Bleu France
+
+
+def test_guide_file_names_are_plain_ascii():
+    guide = reference_guide(
+        relevance_snapshot(), "c2", gaps_for_candidate(relevance_snapshot(), "c2"),
+        references_agreed=True,
+    )
+    assert guide_filename(guide) == "guide-references-chloe-petit.md"
+    assert guide_filename(guide, "html") == "guide-references-chloe-petit.html"
+
+
+def test_a_guide_without_gaps_keeps_the_role_and_recommendation_questions():
+    snapshot = relevance_snapshot()
+    guide = reference_guide(snapshot, "c0", [], references_agreed=True)
+    assert guide.questions == ()
+    text = guide_markdown(guide)
+    assert "Aucun point incertain" in text and "Recommanderiez-vous Alice" in text
