@@ -32,6 +32,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("candidats.py", "Candidatures", ":material/group:"),
     ("evaluations.py", "Évaluations", ":material/rate_review:"),
     ("comparaison.py", "Comparaison", ":material/leaderboard:"),
+    ("references.py", "Références", ":material/call:"),
     ("progression.py", "Progression", ":material/timeline:"),
 )
 
