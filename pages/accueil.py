@@ -16,7 +16,7 @@ st.markdown(
     "su et ce qui reste à vérifier."
 )
 
-recruitments = ctx.store.list_recruitments()
+recruitments = ctx.store.list_recruitments(ctx.email)
 if not recruitments:
     st.info(
         "Aucun recrutement pour l'instant. Créez le vôtre dans **Cadrage**, ou chargez la "
@@ -52,4 +52,4 @@ with st.expander("Démonstration"):
         "trois évaluateurs, des notes manquantes et un désaccord."
     )
     if st.button("Charger la démonstration"):
-        select_recruitment(load_demo(ctx.store))
+        select_recruitment(load_demo(ctx.store, owner_email=ctx.email))

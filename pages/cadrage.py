@@ -19,6 +19,7 @@ from selection.presets import list_presets, preset_notes
 from selection.stages import STAGES
 from selection.storage import now
 from ui.bootstrap import select_recruitment, start_page
+from ui.widgets import members_section
 
 ctx = start_page("Cadrage du besoin", needs_recruitment=False)
 presets = {p.key: p for p in list_presets()}
@@ -44,7 +45,7 @@ with (
     if st.form_submit_button("Créer le recrutement", type="primary"):
         try:
             created = new_recruitment_from_preset(title, team, owner, preset)
-            ctx.store.save_snapshot(created)
+            ctx.store.save_snapshot(created, owner_email=ctx.email)
         except ValidationError as err:
             st.error(str(err))
         else:
@@ -254,11 +255,13 @@ with tab_recruitment:
         if st.form_submit_button("Dupliquer le cadrage"):
             try:
                 copy = duplicate_brief(snapshot, copy_title, ctx.user)
-                ctx.store.save_snapshot(copy)
+                ctx.store.save_snapshot(copy, owner_email=ctx.email)
             except ValidationError as err:
                 st.error(str(err))
             else:
                 select_recruitment(copy.recruitment.id)
+    if ctx.email:
+        members_section(ctx, recruitment)
     closing = recruitment.status == "ouvert"
     st.caption(
         "Clore le recrutement lance le délai de conservation des données des personnes non "

@@ -132,8 +132,8 @@ def demo_snapshot(path: Path = DEMO_PATH, today: datetime | None = None) -> Recr
     )
 
 
-def load_demo(store: Store, today: datetime | None = None) -> str:
+def load_demo(store: Store, today: datetime | None = None, owner_email: str | None = None) -> str:
     """Write the demo in one transaction; returns the new recruitment's id."""
     snap = demo_snapshot(today=today)
-    store.save_snapshot(snap)
+    store.save_snapshot(snap, owner_email=owner_email)
     return snap.recruitment.id

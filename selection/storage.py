@@ -422,12 +422,26 @@ class Store:
             raise ValidationError("Recrutement introuvable.")
         return _recruitment_of(row)
 
-    def list_recruitments(self) -> list[Recruitment]:
+    def list_recruitments(self, member_email: str | None = None) -> list[Recruitment]:
+        """All recruitments, or only those ``member_email`` is a member of (with login on)."""
+        query = sa.select(recruitments).order_by(recruitments.c.created_at, recruitments.c.title)
+        if member_email is not None:
+            mine = sa.select(members.c.recruitment_id).where(
+                members.c.email == member_email.strip().lower()
+            )
+            query = query.where(recruitments.c.id.in_(mine))
         with self.read() as conn:
-            rows = conn.execute(
-                sa.select(recruitments).order_by(recruitments.c.created_at, recruitments.c.title)
-            ).all()
+            rows = conn.execute(query).all()
         return [_recruitment_of(r) for r in rows]
+
+    def member_role(self, recruitment_id: str, email: str) -> str | None:
+        with self.read() as conn:
+            return conn.execute(
+                sa.select(members.c.role).where(
+                    (members.c.recruitment_id == recruitment_id)
+                    & (members.c.email == email.strip().lower())
+                )
+            ).scalar()
 
     def delete_recruitment(self, recruitment_id: str) -> None:
         with self.write() as conn:
@@ -770,8 +784,9 @@ class Store:
                 reference_calls=_reference_calls_of(conn, recruitment_id),
             )
 
-    def save_snapshot(self, snap: RecruitmentSnapshot) -> None:
-        """Write a whole recruitment (demo, duplicate, import) in one transaction."""
+    def save_snapshot(self, snap: RecruitmentSnapshot, owner_email: str | None = None) -> None:
+        """Write a whole recruitment (demo, duplicate, import) in one transaction; with login on,
+        ``owner_email`` becomes its first member, as « responsable », in the same transaction."""
         rec = snap.recruitment.validated()
         crits = [c.validated() for c in snap.criteria]
         cands = [c.validated() for c in snap.candidates]
@@ -842,6 +857,16 @@ class Store:
                 conn.execute(culture_notes.insert(), [_culture_row(n) for n in notes])
             if calls:
                 conn.execute(reference_calls.insert(), [_reference_row(c) for c in calls])
+            if owner_email:
+                conn.execute(
+                    members.insert().values(
+                        recruitment_id=rec.id,
+                        email=owner_email.strip().lower(),
+                        role="responsable",
+                        added_by=owner_email,
+                        added_at=stamp,
+                    )
+                )
 
     def is_empty(self) -> bool:
         with self.read() as conn:

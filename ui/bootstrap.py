@@ -18,6 +18,7 @@ import streamlit as st
 from selection.demo import load_demo
 from selection.model import Recruitment
 from selection.storage import Store, database_url
+from ui.auth import Identity, auth_configured, logged_in_identity, login_screen
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES_DIR = ROOT / "pages"
@@ -46,15 +47,21 @@ def run_app() -> None:
     The sidebar widgets live here, in the entrypoint, so their values survive page switches.
     """
     st.set_page_config(page_title=APP_TITLE, page_icon=str(FAVICON), layout="wide")
+    store = get_store()
+    secured = auth_configured()
+    if secured and not st.user.is_logged_in:
+        st.navigation([st.Page(login_screen, title="Connexion")], position="hidden").run()
+        return
     pages = [
         st.Page(PAGES_DIR / file, title=title, icon=icon, default=(i == 0))
         for i, (file, title, icon) in enumerate(PAGES)
     ]
     page = st.navigation(pages, position="sidebar")
-    store = get_store()
-    user = _identity_sidebar()
-    recruitment = _recruitment_sidebar(store)
-    _local.context = PageContext(store=store, user=user, recruitment=recruitment)
+    identity = logged_in_identity(store) if secured else Identity(_identity_sidebar(), None)
+    recruitment = _recruitment_sidebar(store, identity.email)
+    _local.context = PageContext(
+        store=store, user=identity.name, recruitment=recruitment, email=identity.email
+    )
     try:
         page.run()
     finally:
@@ -66,6 +73,7 @@ class PageContext:
     store: Store
     user: str
     recruitment: Recruitment | None
+    email: str | None = None  # set only when login is configured; used for membership
 
 
 def start_page(title: str, *, needs_recruitment: bool = True) -> PageContext:
@@ -92,7 +100,7 @@ def page_path(file: str) -> str:
 @st.cache_resource(show_spinner="Ouverture de la base de données…")
 def _open_store(url: str) -> Store:
     store = Store.open(url)
-    if store.is_empty():
+    if store.is_empty() and not auth_configured():
         load_demo(store)
     return store
 
@@ -113,8 +121,8 @@ def _identity_sidebar() -> str:
     return name.strip()
 
 
-def _recruitment_sidebar(store: Store) -> Recruitment | None:
-    recruitments = store.list_recruitments()
+def _recruitment_sidebar(store: Store, member_email: str | None) -> Recruitment | None:
+    recruitments = store.list_recruitments(member_email)
     if not recruitments:
         return None
     by_id = {r.id: r for r in recruitments}

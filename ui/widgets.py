@@ -14,7 +14,7 @@ from selection.exports import (
     export_filename,
     to_csv,
 )
-from selection.model import RecruitmentSnapshot
+from selection.model import RecruitmentSnapshot, ValidationError
 from selection.reports import decision_record_html, decision_record_markdown
 from selection.scoring import Comparison
 
@@ -59,3 +59,38 @@ def decision_record_downloads(
         file_name=export_filename(title, "releve-de-decision", "html", date.today()),
         mime="text/html",
     )
+
+
+def members_section(ctx, recruitment) -> None:
+    """Who can see this recruitment (login on). Only a « responsable » adds or removes people."""
+    st.markdown("**Membres du recrutement**")
+    members = ctx.store.list_members(recruitment.id)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"Adresse": m["email"], "Rôle": m["role"], "Ajouté par": m["added_by"]}
+                for m in members
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if ctx.store.member_role(recruitment.id, ctx.email) != "responsable":
+        st.caption("Seule une personne responsable du recrutement gère ses membres.")
+        return
+    with st.form("add_member", clear_on_submit=True):
+        email = st.text_input("Adresse électronique du nouveau membre")
+        role = st.radio("Rôle", ["membre", "responsable"], horizontal=True)
+        if st.form_submit_button("Ajouter le membre"):
+            try:
+                ctx.store.add_member(recruitment.id, email, role, ctx.user)
+            except ValidationError as err:
+                st.error(str(err))
+            else:
+                st.rerun()
+    others = [m["email"] for m in members if m["email"] != ctx.email]
+    if others:
+        gone = st.selectbox("Retirer un membre", others, key="remove_member")
+        if st.button("Retirer ce membre"):
+            ctx.store.remove_member(recruitment.id, gone, ctx.user)
+            st.rerun()
