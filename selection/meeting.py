@@ -58,6 +58,7 @@ def display_table(
             {
                 "Rang": "—" if pd.isna(row["rang"]) else str(int(row["rang"])),
                 "Candidat·e": row["candidat"],
+                "Signaux": " · ".join(signals.get(row["candidate_id"], [])),
                 labels.SCORE_VIEWS[view]: format_score(row[score_col], view),
                 "Intervalle (pire – meilleur)": (
                     f"{format_score(row[low_col], view)} – {format_score(row[high_col], view)}"
@@ -74,7 +75,6 @@ def display_table(
                 ),
                 "Étape": STAGE_BY_CODE[st_row["etape"]].label,
                 "Statut": labels.CANDIDATE_STATUS[st_row["statut"]],
-                "Signaux": " · ".join(signals.get(row["candidate_id"], [])),
             }
         )
     return pd.DataFrame(rows)

@@ -21,6 +21,7 @@ def candidate_overview(
         rows.append(
             {
                 "Candidat·e": c.name,
+                "Signaux": " · ".join(signals.get(c.id, [])),
                 "Contact": c.email,
                 "Origine": c.source,
                 "Étape": STAGE_BY_CODE[st_row["etape"]].label,
@@ -29,7 +30,6 @@ def candidate_overview(
                 "Références": {True: "accord", False: "refus", None: "à demander"}[
                     c.references_agreed
                 ],
-                "Signaux": " · ".join(signals.get(c.id, [])),
             }
         )
     return pd.DataFrame(rows)

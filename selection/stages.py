@@ -152,5 +152,11 @@ def stage(code: str) -> Stage:
         raise ValidationError(f"Étape inconnue : « {code} ».") from None
 
 
+_INDEX: dict[str, int] = {s.code: s.order - 1 for s in STAGES}
+
+
 def stage_index(code: str) -> int:
-    return stage(code).order - 1
+    """Position of a stage in the process (0 = pre-qualification); called once per rating, so a
+    plain dictionary look-up, with the French error only for an unknown code."""
+    index = _INDEX.get(code)
+    return stage(code).order - 1 if index is None else index

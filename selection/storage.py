@@ -550,7 +550,10 @@ class Store:
             if row is None:
                 raise ValidationError("Personne candidate introuvable.")
             _delete_candidate_rows(conn, [candidate_id])
-            _audit(conn, actor, "effacement", row.recruitment_id, row.name, reason)
+            # The log keeps the id, never the name: an erased person must not survive in the log.
+            _audit(
+                conn, actor, "effacement", row.recruitment_id, f"personne {candidate_id}", reason
+            )
 
     # ---------------------------------------------------------------- culture and references
 

@@ -35,6 +35,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("comparaison.py", "Comparaison", ":material/leaderboard:"),
     ("references.py", "Références", ":material/call:"),
     ("progression.py", "Progression", ":material/timeline:"),
+    ("donnees.py", "Données", ":material/database:"),
 )
 
 _local = threading.local()
