@@ -51,7 +51,13 @@ def run_app() -> None:
     store = get_store()
     secured = auth_configured()
     if secured and not st.user.is_logged_in:
-        st.navigation([st.Page(login_screen, title="Connexion")], position="hidden").run()
+        # Every page URL answers with the login screen, so a deep link opened before login
+        # shows the login and not Streamlit's "Page not found" dialog.
+        login_pages = [
+            st.Page(login_screen, title="Connexion", url_path=Path(file).stem, default=(i == 0))
+            for i, (file, _title, _icon) in enumerate(PAGES)
+        ]
+        st.navigation(login_pages, position="hidden").run()
         return
     pages = [
         st.Page(PAGES_DIR / file, title=title, icon=icon, default=(i == 0))
