@@ -58,7 +58,8 @@ DISAGREEMENT_SPREAD = 2.0
 DEFAULT_SHORTLIST = 3
 # Questions that fit the 6–8 minutes of the competency part of the call.
 GUIDE_COMFORTABLE_QUESTIONS = 3
-_TIE = 1e-12
+# Scores (0–1) equal to this many decimals are a tie: float noise must not break one.
+_DECIMALS = 11
 
 GAP_KINDS: dict[str, str] = {
     "sans_preuve": "Aucune preuve",
@@ -141,22 +142,24 @@ def _doubts(snapshot: RecruitmentSnapshot) -> dict[tuple[str, str], list[Doubt]]
 
 def _places_ahead(trial: np.ndarray, score: np.ndarray, order_key: np.ndarray) -> np.ndarray:
     """For each candidate i and criterion k: how many *other* scored candidates would rank ahead of
-    i if i's score were trial[i, k] (ties go to the candidate listed first, as in compare)."""
+    i if i's score were trial[i, k]; a tie goes to the candidate listed first (by name, as in
+    compare). Vectorised: scores are rounded so that float noise is a tie, then ties are counted
+    on a combined (score, order) integer key."""
+    n = score.shape[0]
     scored = ~np.isnan(score)
-    others = np.sort(score[scored])
-    n_above = others.size - np.searchsorted(others, trial + _TIE, side="right")
-    n_tied = np.searchsorted(others, trial + _TIE, side="right") - np.searchsorted(
-        others, trial - _TIE, side="left"
-    )
-    own = np.nan_to_num(score, nan=-np.inf)[:, None]
-    n_above -= own > trial + _TIE
-    n_tied -= np.abs(own - trial) <= _TIE
-    ahead = n_above.astype(int)
-    for i, k in zip(*np.nonzero(n_tied > 0), strict=True):
-        tied = scored & (np.abs(score - trial[i, k]) <= _TIE)
-        tied[i] = False
-        ahead[i, k] += int(np.count_nonzero(order_key[tied] < order_key[i]))
-    return np.where(np.isnan(trial), np.iinfo(int).max, ahead)
+    rounded = np.round(score[scored], _DECIMALS)
+    values, value_rank = np.unique(rounded, return_inverse=True)
+    keys = np.sort(value_rank * (n + 1) + order_key[scored])
+    probe = np.round(trial, _DECIMALS)
+    above = rounded.size - np.searchsorted(np.sort(rounded), probe, side="right")
+    own = np.round(np.nan_to_num(score, nan=-np.inf), _DECIMALS)[:, None]
+    above -= own > probe
+    if values.size:
+        at = np.minimum(np.searchsorted(values, probe), values.size - 1)
+        base = at * (n + 1)
+        tied_first = np.searchsorted(keys, base + order_key[:, None]) - np.searchsorted(keys, base)
+        above += np.where(values[at] == probe, tied_first, 0)
+    return np.where(np.isnan(trial), np.iinfo(int).max, above)
 
 
 def _trim(value: float) -> str:
@@ -227,10 +230,9 @@ def _find_gaps(
     by_name = sorted(range(len(cands)), key=lambda i: (names[i], i))
     order_key = np.empty(len(cands), dtype=int)
     order_key[by_name] = np.arange(len(cands))
-    ranking = sorted(
-        range(len(cands)),
-        key=lambda i: (np.isnan(score[i]), -np.nan_to_num(score[i]), order_key[i]),
-    )
+    # Same rounding as _places_ahead, so a float-noise difference is a tie in both.
+    rounded = np.round(np.nan_to_num(score, nan=-1.0), _DECIMALS).tolist()
+    ranking = sorted(range(len(cands)), key=lambda i: (-rounded[i], order_key[i]))
     scored_ranking = [i for i in ranking if not np.isnan(score[i])]
     position = np.full(len(cands), -1)
     position[scored_ranking] = np.arange(len(scored_ranking))
@@ -336,7 +338,8 @@ def _effects(
     if not leads and best_pos == 0:
         effects.append("prend_la_tete")
         phrases.append(
-            f"une note de 3 ferait passer {who} devant {names[scored_ranking[0]]}, aujourd'hui en tête"
+            f"une note de 3 ferait passer {who} devant {names[scored_ranking[0]]}, "
+            "aujourd'hui en tête"
             if scored_ranking
             else f"une note de 3 placerait {who} en tête"
         )
@@ -384,7 +387,8 @@ def _own_effect(effects: Sequence[str], n: int) -> str:
 def _priority_key(gap: dict, crit_rank: Mapping[str, tuple[int, int]]) -> tuple:
     """Decisive first, then the strongest effect, the heaviest weight, must-haves, brief order."""
     return (
-        0,
+        not gap["effects"],
+        min((_EFFECT_ORDER[e] for e in gap["effects"]), default=len(EFFECTS)),
         -gap["weight"],
         not gap["must_have"],
         crit_rank[gap["criterion_id"]],
@@ -513,7 +517,7 @@ _AND_OF_VERB = re.compile(
 
 
 def first_name(full_name: str) -> str:
-    """The first word of the name, as the guide speaks of the candidate (« Avez-vous vu Alice… »)."""
+    """The first word of the name: the guide speaks of the candidate as « Alice »."""
     words = full_name.split()
     return words[0] if words else full_name
 
@@ -536,7 +540,10 @@ def _follow_up(gap: Gap, first: str) -> str:
     if "doute" in gap.kinds:
         notes = [d.note for d in gap.doubts if d.note]
         said = " ; ".join(f"« {n} »" for n in notes) if notes else "sans précision"
-        return f"Doute noté pendant le processus ({said}) : cherchez un fait qui le confirme ou le lève."
+        return (
+            f"Doute noté pendant le processus ({said}) : "
+            "cherchez un fait qui le confirme ou le lève."
+        )
     if "desaccord" in gap.kinds:
         return (
             "Les personnes qui ont mené les entretiens ne sont pas d'accord : demandez dans quel "
@@ -640,8 +647,9 @@ def reference_guide(
             f"l'étape « {stage.label} ».",
         ),
         opening=(
-            f"Présentez-vous en une minute : qui vous êtes, le recrutement « {snapshot.recruitment.title} » "
-            f"et le but de l'appel, recueillir l'avis de {who} sur le travail de {first}. "
+            "Présentez-vous en une minute : qui vous êtes, le recrutement "
+            f"« {snapshot.recruitment.title} » et le but de l'appel, "
+            f"recueillir l'avis de {who} sur le travail de {first}. "
             f"Annoncez un échange de moins de {stage.max_minutes} minutes."
         ),
         role_question=(

@@ -57,8 +57,8 @@ TIE_TOLERANCE = 1e-12
 # Step used to read who leads just beyond a flip threshold.
 FLIP_PROBE = 1e-7
 _ROOT_NOISE = 1e-9
-# Draws scored per block: bounds memory (block × candidates floats) and stays cache friendly.
-_BLOCK = 250
+# Draws × candidates scored at once: bounds memory and stays cache friendly.
+_BLOCK_CELLS = 50_000
 
 
 def _check_inputs(means: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,21 +125,24 @@ def rank_first_probabilities(
     norm, known = _normalised(means)
     norm_t, known_t = norm.T.copy(), known.T.copy()
     drawn = sample_weights(weights, spread=spread, samples=samples, seed=seed)
+    block = max(16, _BLOCK_CELLS // n_cand)
     counted = 0
-    for start in range(0, samples, _BLOCK):
-        w = drawn[start : start + _BLOCK]
-        num = w @ norm_t
+    for start in range(0, samples, block):
+        w = drawn[start : start + block]
         den = w @ known_t
-        with np.errstate(invalid="ignore", divide="ignore"):
-            score = np.where(den > 0, num / den, -np.inf)
+        score = np.full(den.shape, -np.inf)
+        np.divide(w @ norm_t, den, out=score, where=den > 0)
         top = score.max(axis=1)
         valid = np.isfinite(top)
         if not valid.any():
             continue
         score, top = score[valid], top[valid]
         firsts = score >= (top - TIE_TOLERANCE)[:, None]
-        share = 1.0 / firsts.sum(axis=1)
-        wins += share @ firsts
+        ties = firsts.sum(axis=1)
+        single = ties == 1
+        wins += np.bincount(score[single].argmax(axis=1), minlength=n_cand)
+        if not single.all():
+            wins += (1.0 / ties[~single]) @ firsts[~single]
         counted += int(valid.sum())
     if counted == 0:
         return wins
@@ -416,7 +419,10 @@ def robustness_summary(
     score = np.asarray(score, dtype=float)
     scored = int(np.count_nonzero(~np.isnan(score)))
     if scored == 0:
-        return "Aucune candidature n'a encore de note : la solidité du classement ne peut pas être évaluée."
+        return (
+            "Aucune candidature n'a encore de note : "
+            "la solidité du classement ne peut pas être évaluée."
+        )
     leader = _leader(score)
     lead = names[leader]
     if scored == 1:
@@ -442,7 +448,10 @@ def robustness_summary(
     )
     flip = smallest_flip(flips)
     if flip is None:
-        first += " ; aucun changement d'un seul poids entre 0 et 3 ne ferait passer une autre personne devant."
+        first += (
+            " ; aucun changement d'un seul poids entre 0 et 3 "
+            "ne ferait passer une autre personne devant."
+        )
     else:
         other = names[flip.new_winner]
         label = flip.label or f"critère {flip.criterion + 1}"
@@ -461,10 +470,14 @@ def robustness_summary(
         verb = "pourrait" if len(who) == 1 else "pourraient"
         second = (
             "Les preuves manquantes peuvent encore changer la tête du classement : "
-            f"selon les notes qui restent à obtenir, {_names_list(who)} {verb} passer devant {lead}."
+            f"selon les notes qui restent à obtenir, {_names_list(who)} {verb} "
+            f"passer devant {lead}."
         )
     elif not missing.any_missing:
-        second = "Toutes les notes sont saisies : aucune preuve manquante ne peut changer la tête du classement."
+        second = (
+            "Toutes les notes sont saisies : "
+            "aucune preuve manquante ne peut changer la tête du classement."
+        )
     else:
         second = (
             "Les preuves manquantes ne peuvent pas changer la tête du classement : même avec les "
@@ -501,7 +514,7 @@ class RobustnessResult:
         return dict(zip(self.candidate_ids, self.probabilities.tolist(), strict=True))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per candidate: the probability of ranking first, ready for a chart or an export."""
+        """One row per candidate with the probability of ranking first (charts, exports)."""
         return pd.DataFrame(
             {
                 "candidate_id": self.candidate_ids,
@@ -512,7 +525,7 @@ class RobustnessResult:
         )
 
     def flips_frame(self) -> pd.DataFrame:
-        """One row per criterion: weight now, nearest weight that changes the leader, who then leads."""
+        """One row per criterion: weight now, nearest weight that changes the leader, new leader."""
         rows = []
         for f in self.flips:
             winner = f.new_winner
@@ -571,7 +584,8 @@ def analyse(
         names = list(comparison.means.index)
         if len(set(names)) != len(names):
             raise ValidationError(
-                "Deux candidatures portent le même nom : calculez la robustesse à partir du recrutement complet."
+                "Deux candidatures portent le même nom : "
+                "calculez la robustesse à partir du recrutement complet."
             )
         by_name = {name: i for i, name in enumerate(names)}
         row_of = {

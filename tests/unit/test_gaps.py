@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -26,12 +27,15 @@ from selection.model import (
     StageDecision,
     ValidationError,
 )
+from selection.scoring import compare
 
 # (candidate, criterion, interviewer, rating) or with keyword extras in a dict
 Rating = tuple
 
 
-def make_snapshot(criteria: list[dict], names: list[str], ratings: list[Rating]) -> RecruitmentSnapshot:
+def make_snapshot(
+    criteria: list[dict], names: list[str], ratings: list[Rating]
+) -> RecruitmentSnapshot:
     """criteria: dicts of Criterion fields (id and label at least); names: candidates c0, c1, … in
     order; ratings: (candidate index, criterion id, interviewer, rating, extras dict) — at the
     intra stage and submitted unless the extras say otherwise."""
@@ -141,9 +145,15 @@ def relevance_snapshot() -> RecruitmentSnapshot:
     criteria = [
         {"id": "k3", "label": "Conception de parcours", "weight": 3.0},
         {"id": "k2", "label": "Ergonomie", "weight": 1.0},
-        {"id": "k1", "label": "Recherche utilisateur", "weight": 3.0,
-         "statement": "La personne est capable de mener des entretiens utilisateurs et d'en tirer "
-                      "des enseignements pour le produit."},
+        {
+            "id": "k1",
+            "label": "Recherche utilisateur",
+            "weight": 3.0,
+            "statement": (
+                "La personne est capable de mener des entretiens utilisateurs "
+                "et d'en tirer des enseignements pour le produit."
+            ),
+        },
     ]
     return make_snapshot(
         criteria,
@@ -175,7 +185,11 @@ def test_only_the_gap_that_can_change_the_winner_is_decisive():
 def test_gaps_are_ranked_decisive_first_then_by_weight():
     gaps = find_gaps(relevance_snapshot())
     assert [g.candidate_name for g in gaps] == [
-        "Alice Moreau", "Bastien Roux", "Bastien Roux", "Chloé Petit", "Chloé Petit",
+        "Alice Moreau",
+        "Bastien Roux",
+        "Bastien Roux",
+        "Chloé Petit",
+        "Chloé Petit",
     ]
     bastien = [g.criterion_id for g in gaps if g.candidate_id == "c1"]
     assert bastien == ["k1", "k3"]  # same weight: the decisive one first
@@ -194,9 +208,13 @@ def test_entering_and_leaving_the_shortlist_are_decisive():
         [{"id": "k1", "label": "Recherche"}, {"id": "k2", "label": "Ergonomie"}],
         ["Alice Moreau", "Bastien Roux", "Chloé Petit"],
         [
-            (0, "k1", "Claire", 3), (0, "k2", "Claire", 3),
-            (1, "k1", "Claire", 3), (1, "k2", "Claire", 2),
-            (2, "k1", "Claire", 3), (2, "k2", "Claire", 2), (2, "k2", "Karim", 1),
+            (0, "k1", "Claire", 3),
+            (0, "k2", "Claire", 3),
+            (1, "k1", "Claire", 3),
+            (1, "k2", "Claire", 2),
+            (2, "k1", "Claire", 3),
+            (2, "k2", "Claire", 2),
+            (2, "k2", "Karim", 1),
         ],
     )
     gaps = {g.candidate_id: g for g in find_gaps(snapshot, shortlist_size=2)}
@@ -309,7 +327,9 @@ def test_the_printable_guide_escapes_what_people_typed():
 
 def test_guide_file_names_are_plain_ascii():
     guide = reference_guide(
-        relevance_snapshot(), "c2", gaps_for_candidate(relevance_snapshot(), "c2"),
+        relevance_snapshot(),
+        "c2",
+        gaps_for_candidate(relevance_snapshot(), "c2"),
         references_agreed=True,
     )
     assert guide_filename(guide) == "guide-references-chloe-petit.md"
@@ -322,3 +342,42 @@ def test_a_guide_without_gaps_keeps_the_role_and_recommendation_questions():
     assert guide.questions == ()
     text = guide_markdown(guide)
     assert "Aucun point incertain" in text and "Recommanderiez-vous Alice" in text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_decision_relevance_agrees_with_re_ranking_through_compare(seed):
+    """Resolve each gap for real (one rating of 1, or of 3, replaces the evidence on that
+    criterion) and re-rank with the scoring engine: the effects announced must match."""
+    rnd = random.Random(seed)
+    criteria = [
+        {"id": f"k{k}", "label": f"Critère {k}", "weight": rnd.choice([1.0, 2.0, 3.0])}
+        for k in range(4)
+    ]
+    names = ["Alice", "Bastien", "Chloé", "David", "Emma", "Farid"]
+    ratings = [
+        (c, f"k{k}", who, rnd.choice([1, 2, 3]))
+        for c in range(len(names))
+        for k in range(4)
+        for who in ("Claire", "Karim")
+        if rnd.random() < 0.6
+    ]
+    snapshot = make_snapshot(criteria, names, ratings)
+    n = 2
+
+    def place_with(gap, value: int) -> int:
+        kept = [
+            r for r in ratings if not (f"c{r[0]}" == gap.candidate_id and r[1] == gap.criterion_id)
+        ]
+        cand = int(gap.candidate_id[1:])
+        trial = make_snapshot(criteria, names, [*kept, (cand, gap.criterion_id, "Claire", value)])
+        table = compare(trial).table
+        return list(table["candidate_id"]).index(gap.candidate_id) + 1
+
+    gaps = find_gaps(snapshot, shortlist_size=n)
+    assert any(g.effects for g in gaps) and any(not g.effects for g in gaps)
+    for gap in gaps:
+        now, best, worst = gap.position, place_with(gap, 3), place_with(gap, 1)
+        assert ("prend_la_tete" in gap.effects) == (now != 1 and best == 1)
+        assert ("entre" in gap.effects) == (now > n and best <= n and best != 1)
+        assert ("sort" in gap.effects) == (now <= n and worst > n)
+        assert ("perd_la_tete" in gap.effects) == (now == 1 and 1 < worst <= n)

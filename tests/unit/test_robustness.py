@@ -1,4 +1,4 @@
-"""Robustness of the ranking: probability of ranking first, weight flip thresholds, missing evidence."""
+"""Robustness of the ranking: chance of ranking first, weight flip thresholds, missing evidence."""
 
 from __future__ import annotations
 
