@@ -44,6 +44,13 @@ if not snapshot.candidates:
     st.stop()
 
 status = candidate_status(snapshot)
+if ctx.user and any(
+    e.interviewer == ctx.user and e.status == "brouillon" for e in snapshot.evaluations
+):
+    st.warning(
+        "Vous avez des évaluations en brouillon : soumettez-les (page **Évaluations**) avant de "
+        "regarder la comparaison, pour que vos notes restent indépendantes."
+    )
 left, middle, right = st.columns([1, 1, 2])
 scope = left.segmented_control(
     "Candidatures", ["En cours", "Toutes"], default="En cours", key="cmp_scope"

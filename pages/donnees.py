@@ -52,7 +52,8 @@ with backup_tab:
     uploaded = st.file_uploader("Restaurer une sauvegarde", type=["json"], key="restore")
     if uploaded is not None and st.button("Importer la sauvegarde", type="primary"):
         try:
-            summary = import_backup(store, uploaded.getvalue(), actor=ctx.user)
+            with st.spinner("Vérification puis import de la sauvegarde…"):
+                summary = import_backup(store, uploaded.getvalue(), actor=ctx.user)
         except ValidationError as err:
             st.error(str(err))
         else:
@@ -78,7 +79,8 @@ with import_tab:
         if data is not None and st.button("Importer le fichier", type="primary"):
             importer = import_criteria_into if kind == "criteria" else import_candidates_into
             try:
-                result = importer(store, recruitment.id, data.getvalue(), ctx.user)
+                with st.spinner("Vérification du fichier…"):
+                    result = importer(store, recruitment.id, data.getvalue(), ctx.user)
             except ValidationError as err:
                 st.error(str(err))
             else:
