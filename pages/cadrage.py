@@ -19,14 +19,14 @@ from selection.presets import list_presets, preset_notes
 from selection.stages import STAGES
 from selection.storage import now
 from ui.bootstrap import select_recruitment, start_page
-from ui.widgets import members_section
+from ui.widgets import form_key, members_section, reset_form
 
 ctx = start_page("Cadrage du besoin", needs_recruitment=False)
 presets = {p.key: p for p in list_presets()}
 
 with (
     st.expander("Créer un recrutement", expanded=ctx.recruitment is None),
-    st.form("new_recruitment", clear_on_submit=True),
+    st.form(form_key("new_recruitment")),
 ):
     title = st.text_input("Intitulé du poste", placeholder="Développeur·se fullstack")
     team = st.text_input("Produit ou équipe", placeholder="Start-up d'État …")
@@ -49,6 +49,7 @@ with (
         except ValidationError as err:
             st.error(str(err))
         else:
+            reset_form("new_recruitment")
             select_recruitment(created.recruitment.id)
 
 if ctx.recruitment is None:
@@ -186,10 +187,11 @@ with tab_mission, st.form("mission"):
     )
     days = c2.number_input(
         "Jours par semaine",
-        min_value=0.5,
+        min_value=0.0,
         max_value=5.0,
         step=0.5,
-        value=recruitment.days_per_week or 5.0,
+        value=recruitment.days_per_week or 0.0,
+        help="0 : pas de contrainte.",
     )
     remote = c1.text_input(
         "Politique de télétravail",
@@ -213,7 +215,7 @@ with tab_mission, st.form("mission"):
                     **{
                         **recruitment.__dict__,
                         "start_date": start_date,
-                        "days_per_week": float(days),
+                        "days_per_week": float(days) or None,
                         "remote_policy": remote,
                         "max_daily_rate": int(rate) or None,
                         "references_required": refs,

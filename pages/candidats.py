@@ -20,6 +20,7 @@ from selection.signals import candidate_signals
 from selection.stages import STAGE_BY_CODE, STAGES
 from selection.storage import new_id
 from ui.bootstrap import require_user, start_page
+from ui.widgets import form_key, reset_form
 
 ctx = start_page("Candidatures")
 recruitment = ctx.recruitment
@@ -45,7 +46,7 @@ add_tab, edit_tab, decide_tab, report_tab = st.tabs(
     ["Ajouter un candidat", "Fiche et logistique", "Décision d'étape", "Compte rendu"]
 )
 
-with add_tab, st.form("add_candidate", clear_on_submit=True):
+with add_tab, st.form(form_key("add_candidate")):
     name = st.text_input("Nom affiché", placeholder="Prénom Nom")
     email = st.text_input("Adresse électronique (facultatif)")
     source = st.text_input(
@@ -65,11 +66,12 @@ with add_tab, st.form("add_candidate", clear_on_submit=True):
         except ValidationError as err:
             st.error(str(err))
         else:
+            reset_form("add_candidate")
             st.toast(f"{name.strip()} ajouté·e.")
             st.rerun()
 
 by_id = {c.id: c for c in snapshot.candidates}
-YES_NO = {None: "Pas encore demandé", True: "Oui", False: "Non"}
+YES_NO = labels.YES_NO_UNKNOWN
 
 with edit_tab:
     if not by_id:
@@ -162,7 +164,7 @@ with decide_tab:
             f"Étape actuelle : **{STAGE_BY_CODE[row['etape']].label}** · "
             f"statut : **{labels.CANDIDATE_STATUS[row['statut']]}**"
         )
-        with st.form(f"decide_{chosen}", clear_on_submit=True):
+        with st.form(form_key(f"decide_{chosen}")):
             stage = st.selectbox(
                 "Étape",
                 [s.code for s in STAGES],
@@ -190,15 +192,17 @@ with decide_tab:
                         decided_by=ctx.user,
                         reason=reason,
                     )
-                    check_decision(snapshot, record)
+                    responsible = (
+                        ctx.store.member_role(recruitment.id, ctx.email) == "responsable"
+                        if ctx.email
+                        else None
+                    )
+                    check_decision(snapshot, record, responsible=responsible)
                     ctx.store.record_decision(record)
-                    if decision == "retenu":
-                        ctx.store.audit(
-                            ctx.user, "choix_final", recruitment.id, by_id[chosen].name, reason
-                        )
                 except ValidationError as err:
                     st.error(str(err))
                 else:
+                    reset_form(f"decide_{chosen}")
                     st.toast("Décision enregistrée.")
                     st.rerun()
 

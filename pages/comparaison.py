@@ -16,6 +16,7 @@ from selection.charts.comparison import (
 )
 from selection.gaps import shortlist_gaps
 from selection.meeting import (
+    contribution_table,
     display_table,
     evolution_table,
     filter_candidates,
@@ -49,8 +50,9 @@ if ctx.user and any(
 ):
     st.warning(
         "Vous avez des évaluations en brouillon : soumettez-les (page **Évaluations**) avant de "
-        "regarder la comparaison, pour que vos notes restent indépendantes."
+        "voir la comparaison, pour que vos notes restent indépendantes des autres."
     )
+    st.stop()
 left, middle, right = st.columns([1, 1, 2])
 scope = left.segmented_control(
     "Candidatures", ["En cours", "Toutes"], default="En cours", key="cmp_scope"
@@ -143,6 +145,8 @@ def meeting() -> None:
     st.caption(
         "Moyenne des notes soumises (1 à 3) ; « n.é. » : non évalué, jamais compté comme zéro."
     )
+    with st.expander("Apport de chaque critère au score (données du classement)"):
+        st.dataframe(contribution_table(comparison, view), width="stretch")
     with st.expander("Données de la grille"):
         grid = heatmap_frame(comparison, order).pivot(
             index="candidat", columns="critere", values="etiquette"

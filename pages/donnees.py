@@ -139,7 +139,7 @@ with retention_tab:
         )
         if st.button("Supprimer ces données", disabled=not confirm) and require_user(ctx.user):
             count = purge(store, due, ctx.user)
-            st.success(f"{count} personne(s) supprimée(s).")
+            st.toast(f"{count} personne(s) supprimée(s).")
             st.rerun()
 
 with rights_tab:
@@ -170,7 +170,7 @@ with rights_tab:
                 "Effacer cette personne", disabled=typed.strip() != people[chosen].name
             ) and require_user(ctx.user):
                 store.delete_candidate(chosen, ctx.user, "demande d'effacement")
-                st.success("Personne effacée.")
+                st.toast("Personne effacée.")
                 st.rerun()
 
 with audit_tab:

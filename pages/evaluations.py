@@ -25,6 +25,7 @@ from selection.model import SEVERITIES, CultureNote, ValidationError
 from selection.stages import CULTURE, STAGE_BY_CODE
 from selection.storage import new_id
 from ui.bootstrap import require_user, start_page
+from ui.widgets import form_key, reset_form
 
 ctx = start_page("Évaluations")
 snapshot = ctx.store.snapshot(ctx.recruitment.id)
@@ -63,7 +64,7 @@ def culture_stage() -> None:
         "d'alerte. Pas de note, pas de oui ou non ; ces observations s'affichent à côté du "
         "score, jamais dedans."
     )
-    with st.form(f"culture_{candidate_id}", clear_on_submit=True):
+    with st.form(form_key(f"culture_{candidate_id}")):
         note = st.text_area("Observation", placeholder="Ce qui a été dit ou vu, avec un exemple.")
         c1, c2 = st.columns(2)
         warning = c1.checkbox("C'est un signal d'alerte")
@@ -85,6 +86,7 @@ def culture_stage() -> None:
             except ValidationError as err:
                 st.error(str(err))
             else:
+                reset_form(f"culture_{candidate_id}")
                 st.toast("Observation enregistrée.")
                 st.rerun()
     st.subheader("Observations de l'équipe")

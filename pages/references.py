@@ -20,6 +20,7 @@ from selection.progress import candidate_status
 from selection.references import RECOMMENDATION_LABELS, build_reference_call
 from selection.storage import now
 from ui.bootstrap import require_user, start_page
+from ui.widgets import form_key, reset_form
 
 ctx = start_page("Prise de références")
 snapshot = ctx.store.snapshot(ctx.recruitment.id)
@@ -80,7 +81,8 @@ elif require_user(ctx.user):
     probed = list(dict.fromkeys([g.criterion_id for g in gaps]))
     probed += [c.id for c in snapshot.criteria if "references" in c.stages and c.id not in probed]
     crit_by_id = {c.id: c for c in snapshot.criteria}
-    with st.form(f"reference_call_{candidate_id}", clear_on_submit=True):
+    call_form = form_key(f"reference_call_{candidate_id}")
+    with st.form(call_form):
         c1, c2, c3 = st.columns(3)
         name = c1.text_input("Nom de la personne référente")
         relation = c2.text_input("Lien avec la personne", placeholder="Ancienne responsable…")
@@ -101,10 +103,11 @@ elif require_user(ctx.user):
                 [None, 1, 2, 3],
                 format_func=lambda r: labels.NOT_RATED if r is None else labels.RATING_ANCHORS[r],
                 horizontal=True,
-                key=f"ref_r_{candidate_id}_{cid}",
+                key=f"ref_r_{candidate_id}_{cid}_{call_form}",
             )
             evidence = st.text_input(
-                "Ce que la personne référente a observé", key=f"ref_e_{candidate_id}_{cid}"
+                "Ce que la personne référente a observé",
+                key=f"ref_e_{candidate_id}_{cid}_{call_form}",
             )
             inputs.append(RatingInput(cid, rating, evidence))
         if st.form_submit_button("Enregistrer l'appel", type="primary"):
@@ -125,6 +128,7 @@ elif require_user(ctx.user):
             except ValidationError as err:
                 st.error(str(err))
             else:
+                reset_form(f"reference_call_{candidate_id}")
                 st.toast("Appel enregistré.")
                 st.rerun()
 

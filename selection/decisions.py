@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from selection.model import RecruitmentSnapshot, StageDecision, ValidationError
+from selection.progress import candidate_status
+from selection.scoring import compare
 from selection.stages import STAGE_BY_CODE
 
 
-def check_decision(snapshot: RecruitmentSnapshot, decision: StageDecision) -> None:
+def check_decision(
+    snapshot: RecruitmentSnapshot, decision: StageDecision, *, responsible: bool | None = None
+) -> None:
     """Refuse, in French, a decision that the process does not allow.
 
     The final choice belongs to the one person responsible for the recruitment (« à la fin
-    c'est toujours l'agent public qui tranche »), and is taken once per recruitment.
+    c'est toujours l'agent public qui tranche »): with login on, ``responsible`` says whether the
+    signed-in member has that role; without login, the signer's name must match the owner's.
+    One person at a time can be retained, and never one whose must-have criterion failed.
     """
     decision = decision.validated()
     names = {c.id: c.name for c in snapshot.candidates}
@@ -21,16 +27,27 @@ def check_decision(snapshot: RecruitmentSnapshot, decision: StageDecision) -> No
     if decision.decision != "retenu":
         return
     owner = snapshot.recruitment.owner.strip()
-    if not owner:
+    if responsible is None:
+        if not owner:
+            raise ValidationError(
+                "Désignez d'abord la personne responsable du recrutement (Cadrage) : elle seule "
+                "enregistre le choix final."
+            )
+        responsible = decision.decided_by.casefold() == owner.casefold()
+    if not responsible:
         raise ValidationError(
-            "Désignez d'abord la personne responsable du recrutement (Cadrage) : elle seule "
-            "enregistre le choix final."
+            f"Seule la personne responsable du recrutement ({owner or 'à désigner'}) enregistre "
+            "le choix final."
         )
-    if decision.decided_by.casefold() != owner.casefold():
-        raise ValidationError(
-            f"Seule la personne responsable du recrutement ({owner}) enregistre le choix final."
-        )
-    already = {d.candidate_id for d in snapshot.decisions if d.decision == "retenu"}
+    if snapshot.criteria:
+        table = compare(snapshot).table.set_index("candidate_id")
+        if table.loc[decision.candidate_id, "obligatoires"] == "bloquant":
+            raise ValidationError(
+                f"{names[decision.candidate_id]} ne peut pas être retenu·e : un critère "
+                "obligatoire n'est pas validé."
+            )
+    status = candidate_status(snapshot).set_index("candidate_id")["statut"]
+    already = {cid for cid, value in status.items() if value == "retenu"}
     others = already - {decision.candidate_id}
     if others:
         raise ValidationError(

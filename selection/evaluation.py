@@ -13,10 +13,9 @@ import pandas as pd
 
 from selection import labels
 from selection.model import Evaluation, RecruitmentSnapshot, ValidationError
+from selection.scoring import DISAGREEMENT_SPREAD
 from selection.stages import STAGE_BY_CODE, STAGES, stage_index
 from selection.storage import new_id
-
-DISAGREEMENT_SPREAD = 2  # max − min on the 1–3 scale; see selection.gaps for the same rule
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,7 @@ def build_evaluations(
     inputs: list[RatingInput],
     *,
     submit: bool,
+    require_rating: bool = True,
 ) -> list[Evaluation]:
     """Turn a filled form into evaluations, or refuse all of it with every problem listed."""
     if not interviewer.strip():
@@ -123,7 +123,7 @@ def build_evaluations(
                 status=status,
             ).validated()
         )
-    if submit and not any(e.rating is not None for e in out):
+    if submit and require_rating and not any(e.rating is not None for e in out):
         raise ValidationError("Rien n'a été soumis : notez au moins un critère, avec sa preuve.")
     return out
 

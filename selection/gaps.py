@@ -43,6 +43,7 @@ from selection.formatting import fr_number
 from selection.model import RecruitmentSnapshot, ValidationError
 from selection.progress import candidate_status
 from selection.scoring import (
+    DISAGREEMENT_SPREAD,
     RATING_MAX,
     RATING_MIN,
     VALIDATION_THRESHOLD,
@@ -54,7 +55,6 @@ from selection.scoring import (
 from selection.stages import REFERENCES, SCORED_STAGE_CODES, STAGE_BY_CODE
 
 PARTIAL_MIN = 1.5
-DISAGREEMENT_SPREAD = 2.0
 DEFAULT_SHORTLIST = 3
 # Questions that fit the 6–8 minutes of the competency part of the call.
 GUIDE_COMFORTABLE_QUESTIONS = 3

@@ -53,6 +53,14 @@ MUST_HAVE_STATUS: dict[str, str] = {
     "sans_objet": "Aucun critère obligatoire",
 }
 
+RECOMMENDATIONS: dict[str, str] = {
+    "oui": "Oui, sans réserve",
+    "reserves": "Oui, avec des réserves",
+    "non": "Non",
+}
+
+YES_NO_UNKNOWN: dict[bool | None, str] = {None: "Pas encore demandé", True: "Oui", False: "Non"}
+
 CRITERION_PHRASE_PREFIX = "La personne est capable de"
 
 CRITERION_PHRASE_HINT = (

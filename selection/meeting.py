@@ -80,6 +80,15 @@ def display_table(
     return pd.DataFrame(rows)
 
 
+def contribution_table(comparison: Comparison, view: str) -> pd.DataFrame:
+    """What each criterion adds to each candidate's score in a view: the stacked bars in figures."""
+    parts = comparison.contributions(view)
+    table = parts.pivot(index="candidat", columns="critere", values="contribution")
+    order = list(comparison.ranked(view)["candidat"])
+    table = table.reindex(index=order, columns=list(comparison.weights.index))
+    return table.map(lambda v: format_score(v, view))
+
+
 def probability_table(frame: pd.DataFrame) -> pd.DataFrame:
     ordered = frame.sort_values("probabilite_premier", ascending=False)
     return pd.DataFrame(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from selection.model import RecruitmentSnapshot
-from selection.progress import candidate_status
+from selection.progress import candidate_status, waiting_for_answer
 from selection.scoring import compare
+from selection.storage import now
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,12 @@ def recruitment_overview(snapshot: RecruitmentSnapshot) -> Overview:
         actions.append("Écrire le cadrage : trois ou quatre critères clés par étape.")
     if not snapshot.candidates:
         actions.append("Ajouter les premières candidatures.")
-    decided = {d.candidate_id for d in snapshot.decisions}
-    waiting = [c.name for c in snapshot.candidates if c.id not in decided]
+    waiting = list(waiting_for_answer(snapshot, now())["Candidat·e"])
     if waiting:
         actions.append(
             f"Répondre ou décider pour {len(waiting)} personne(s) sans décision : {', '.join(waiting)}."
         )
-    if snapshot.criteria and snapshot.candidates:
+    if snapshot.criteria and snapshot.candidates and any(c.weight > 0 for c in snapshot.criteria):
         table = compare(snapshot).table
         to_check = table.loc[
             (table["obligatoires"] == "a_verifier") & (table["nb_notes"] > 0), "candidat"

@@ -212,7 +212,8 @@ def stage_lengths(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
 
 def owed_evaluations(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
     """Evaluations still owed, per interviewer: drafts never submitted, and stages a candidate
-    has gone through that nobody has rated yet (« à attribuer »)."""
+    went through (a « continuer » was recorded there) that probe criteria but that nobody rated
+    yet (« à attribuer »). A stage skipped or merged into another one owes nothing."""
     names = {c.id: c.name for c in snapshot.candidates}
     submitted = {
         (e.candidate_id, e.stage, e.interviewer)
@@ -226,14 +227,14 @@ def owed_evaluations(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
             rows[key] = "brouillon non soumis"
     rated_stages = {(e.candidate_id, e.stage) for e in snapshot.evaluations}
     noted = {(n.candidate_id, "adequation") for n in snapshot.culture_notes}
-    status = candidate_status(snapshot)
-    for _, row in status.iterrows():
-        if row["statut"] == "arrete":
+    probed = {code for c in snapshot.criteria if c.weight > 0 for code in c.stages}
+    passed = {(d.candidate_id, d.stage) for d in snapshot.decisions if d.decision == "continuer"}
+    stopped = set(candidate_status(snapshot).query("statut == 'arrete'")["candidate_id"])
+    for cid, code in passed:
+        if cid in stopped or code not in probed:
             continue
-        for st in STAGES[: int(row["etape_index"])]:
-            key = (row["candidate_id"], st.code)
-            if key not in rated_stages and key not in noted:
-                rows[(row["candidate_id"], st.code, "à attribuer")] = "étape passée sans évaluation"
+        if (cid, code) not in rated_stages and (cid, code) not in noted:
+            rows[(cid, code, "à attribuer")] = "étape passée sans évaluation"
     frame = pd.DataFrame(
         [
             {

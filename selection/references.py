@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from selection import labels
 from selection.evaluation import RatingInput, build_evaluations
 from selection.model import Evaluation, RecruitmentSnapshot, ReferenceCall, ValidationError
 from selection.stages import REFERENCES
 from selection.storage import new_id
 
-RECOMMENDATION_LABELS = {
-    "oui": "Oui, sans réserve",
-    "reserves": "Oui, avec des réserves",
-    "non": "Non",
-}
+RECOMMENDATION_LABELS = labels.RECOMMENDATIONS
 
 
 def reference_rater(recorded_by: str, referee_name: str) -> str:
@@ -62,6 +59,7 @@ def build_reference_call(
         REFERENCES,
         reference_rater(call.recorded_by, call.referee_name),
         inputs,
-        submit=any(i.rating is not None for i in inputs),
+        submit=True,
+        require_rating=False,  # a call may bring only a recommendation
     )
     return call, ratings

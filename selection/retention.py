@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from selection import labels
 from selection.labels import RATING_ANCHORS
 from selection.model import (
     Candidate,
@@ -417,9 +418,7 @@ def _access_blocks(
                         c.referee_name,
                         c.relation,
                         c.organisation,
-                        {"oui": "Oui", "reserves": "Avec réserves", "non": "Non"}.get(
-                            c.recommendation, c.recommendation
-                        ),
+                        labels.RECOMMENDATIONS.get(c.recommendation, c.recommendation),
                         c.recorded_by,
                         c.notes,
                     )

@@ -26,6 +26,9 @@ from selection.model import RecruitmentSnapshot, ValidationError
 from selection.stages import SCORED_STAGE_CODES
 
 VALIDATION_THRESHOLD = 2.5
+# Interviewers disagree strongly when their ratings of one criterion are 2 points apart or more
+# (one says « non démontré », another « démontré »): shown in the panel, the charts and the gaps.
+DISAGREEMENT_SPREAD = 2.0
 RATING_MIN = 1.0
 RATING_MAX = 3.0
 
@@ -152,8 +155,16 @@ class Comparison:
         return list(self.table["candidat"])
 
     def ranked(self, view: str) -> pd.DataFrame:
-        """The table ranked by one of the three views (see VIEW_COLUMNS)."""
-        return rank(self.table.drop(columns="rang"), by=VIEW_COLUMNS[view][0])
+        """The table ranked by one of the three views (see VIEW_COLUMNS). In the guide's view a
+        candidate whose must-have failed « ne peut pas être retenu·e »: ranked after the others."""
+        table = self.table.drop(columns="rang")
+        if view != "valides":
+            return rank(table, by=VIEW_COLUMNS[view][0])
+        blocked = table["obligatoires"] == "bloquant"
+        return pd.concat(
+            [rank(table[~blocked], by="points_valides"), _unranked(table[blocked])],
+            ignore_index=True,
+        )
 
     def contributions(self, view: str) -> pd.DataFrame:
         """Long table (candidat, critere, contribution): what each criterion adds to the score of
@@ -242,6 +253,11 @@ def compare(
         weights=pd.Series(w, index=labels),
         levels=pd.Series(levels, index=labels),
     )
+
+
+def _unranked(table: pd.DataFrame) -> pd.DataFrame:
+    ordered = table.sort_values(["points_valides", "candidat"], ascending=[False, True])
+    return ordered.assign(rang=pd.array([pd.NA] * len(ordered), dtype="Int64"))
 
 
 def _count_scored_ratings(ratings: pd.DataFrame, candidate_ids: Sequence[str]) -> list[int]:

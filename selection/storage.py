@@ -382,6 +382,12 @@ class Store:
                 conn.execute(schema_version.insert().values(id=1, version=SCHEMA_VERSION))
                 return SCHEMA_VERSION
             version = conn.execute(sa.select(schema_version.c.version)).scalar_one()
+            if version > SCHEMA_VERSION:
+                raise ValidationError(
+                    f"Cette base a été créée par une version plus récente de l'application "
+                    f"(schéma {version}, cette version connaît le schéma {SCHEMA_VERSION}) : "
+                    "mettez l'application à jour."
+                )
             for step in MIGRATIONS[version - 1 :]:
                 step(conn)
             if version != SCHEMA_VERSION:
@@ -458,6 +464,10 @@ class Store:
             raise ValidationError(f"Critère en double : {', '.join(duplicates)}.")
         if any(c.recruitment_id != recruitment_id for c in validated):
             raise ValidationError("Un critère appartient à un autre recrutement.")
+        if validated and sum(c.weight for c in validated) <= 0:
+            raise ValidationError(
+                "Toutes les pondérations sont nulles : gardez au moins un critère pondéré."
+            )
         with self.write() as conn:
             _require_recruitment(conn, recruitment_id)
             existing = {
@@ -470,6 +480,7 @@ class Store:
             }
             kept = {c.id for c in validated}
             removed = [cid for cid in existing if cid not in kept]
+            _refuse_removing_rated_criteria(conn, removed, existing)
             if removed:
                 conn.execute(criteria.delete().where(criteria.c.id.in_(removed)))
             # Temporary labels avoid tripping the unique constraint when two labels are swapped.
@@ -744,12 +755,24 @@ class Store:
     # ---------------------------------------------------------------- decisions
 
     def record_decision(self, decision: StageDecision) -> StageDecision:
+        """Record a stage decision; the final choice is also written to the audit log, in the
+        same transaction (by id: the log must not keep names after an erasure)."""
         dec = decision.validated()
         with self.write() as conn:
-            if not conn.execute(
-                sa.select(candidates.c.id).where(candidates.c.id == dec.candidate_id)
-            ).first():
+            row = conn.execute(
+                sa.select(candidates.c.recruitment_id).where(candidates.c.id == dec.candidate_id)
+            ).first()
+            if row is None:
                 raise ValidationError("Personne candidate introuvable.")
+            if dec.decision == "retenu":
+                _audit(
+                    conn,
+                    dec.decided_by,
+                    "choix_final",
+                    row.recruitment_id,
+                    f"personne {dec.candidate_id}",
+                    dec.reason,
+                )
             conn.execute(
                 stage_decisions.insert().values(
                     id=dec.id,
@@ -886,6 +909,26 @@ class Store:
 
 
 # -------------------------------------------------------------------- helpers
+
+
+def _refuse_removing_rated_criteria(
+    conn: Connection, removed: list[str], labels: dict[str, str]
+) -> None:
+    """Ratings and their evidence belong to the file: a criterion that has some is kept (set its
+    weight to 0 to leave it out of the scores instead)."""
+    if not removed:
+        return
+    counts = conn.execute(
+        sa.select(evaluations.c.criterion_id, sa.func.count())
+        .where(evaluations.c.criterion_id.in_(removed))
+        .group_by(evaluations.c.criterion_id)
+    ).all()
+    if counts:
+        detail = ", ".join(f"« {labels[cid]} » ({n} évaluation(s))" for cid, n in counts)
+        raise ValidationError(
+            f"Impossible de supprimer un critère déjà évalué : {detail}. Les preuves font partie "
+            "du dossier ; mettez plutôt son poids à 0 pour l'écarter du calcul."
+        )
 
 
 def _require_recruitment(conn: Connection, recruitment_id: str) -> None:

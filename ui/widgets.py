@@ -19,6 +19,17 @@ from selection.reports import decision_record_html, decision_record_markdown
 from selection.scoring import Comparison
 
 
+def form_key(name: str) -> str:
+    """A form key that changes after a successful save, so the form empties only then: refused
+    input stays on screen to be corrected instead of being lost."""
+    return f"{name}_{st.session_state.get(f'_form_version_{name}', 0)}"
+
+
+def reset_form(name: str) -> None:
+    key = f"_form_version_{name}"
+    st.session_state[key] = st.session_state.get(key, 0) + 1
+
+
 def csv_downloads(
     comparison: Comparison, status: pd.DataFrame, title: str, extra: pd.DataFrame | None = None
 ) -> None:

@@ -6,9 +6,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from selection.charts.theme import GREY_SECONDARY, GREY_TEXT, PALETTE, RATING_SCALE, styled
-from selection.evaluation import DISAGREEMENT_SPREAD
-from selection.scoring import VIEW_COLUMNS, Comparison
+from selection.charts.theme import (
+    GREY_SECONDARY,
+    GREY_TEXT,
+    PALETTE,
+    RATING_SCALE,
+    fr_axis,
+    fr_format_expr,
+    styled,
+)
+from selection.scoring import DISAGREEMENT_SPREAD, VIEW_COLUMNS, Comparison
 from selection.stages import STAGES
 
 VIEW_AXIS: dict[str, tuple[str, str]] = {
@@ -34,7 +41,7 @@ def ranking_chart(comparison: Comparison, view: str = "moyenne") -> alt.TopLevel
         .mark_bar()
         .encode(
             y=y,
-            x=alt.X("sum(contribution):Q", title=title, axis=alt.Axis(format=fmt)),
+            x=alt.X("sum(contribution):Q", axis=fr_axis(title, fmt)),
             color=alt.Color(
                 "critere:N",
                 title="Critère",
@@ -49,8 +56,13 @@ def ranking_chart(comparison: Comparison, view: str = "moyenne") -> alt.TopLevel
             ],
         )
     )
-    whiskers_data = table[["candidat", score_col, low_col, high_col]].rename(
-        columns={score_col: "score", low_col: "bas", high_col: "haut"}
+    whiskers_data = pd.DataFrame(
+        {
+            "candidat": table["candidat"],
+            "score": table[score_col],
+            "bas": table[low_col],
+            "haut": table[high_col],
+        }
     )
     whiskers = (
         alt.Chart(whiskers_data)
@@ -146,8 +158,7 @@ def probability_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
             y=y,
             x=alt.X(
                 "probabilite_premier:Q",
-                title="Probabilité d'être en tête",
-                axis=alt.Axis(format=".0%"),
+                axis=fr_axis("Probabilité d'être en tête", ".0%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
             tooltip=[
@@ -156,8 +167,10 @@ def probability_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
             ],
         )
     )
-    text = bars.mark_text(align="left", dx=4, color=GREY_TEXT).encode(
-        text=alt.Text("probabilite_premier:Q", format=".0%")
+    text = (
+        bars.mark_text(align="left", dx=4, color=GREY_TEXT)
+        .transform_calculate(etiquette=fr_format_expr("datum.probabilite_premier", ".0%"))
+        .encode(text="etiquette:N")
     )
     return styled((bars + text).properties(height=alt.Step(30)))
 
@@ -173,8 +186,7 @@ def stage_evolution_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
         x=alt.X("etape_label:N", sort=sort, title="Étape", axis=alt.Axis(labelAngle=0)),
         y=alt.Y(
             "score:Q",
-            title="Score de l'étape",
-            axis=alt.Axis(format=".0%"),
+            axis=fr_axis("Score de l'étape", ".0%"),
             scale=alt.Scale(domain=[0, 1]),
         ),
         color=alt.Color("candidat:N", title="Candidat·e"),

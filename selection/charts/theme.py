@@ -38,3 +38,16 @@ def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         .configure_range(category=PALETTE)
         .configure_view(stroke=None)
     )
+
+
+def fr_format_expr(field: str, fmt: str) -> str:
+    """A Vega expression formatting a number the French way (decimal comma, « 30 % »)."""
+    text = f"replace(format({field}, '{fmt}'), '.', ',')"
+    if fmt.endswith("%"):
+        text = f"replace({text}, '%', '\u202f%')"
+    return text
+
+
+def fr_axis(title: str, fmt: str, **kwargs: object) -> alt.Axis:
+    """An axis whose labels read the French way."""
+    return alt.Axis(title=title, labelExpr=fr_format_expr("datum.value", fmt), **kwargs)

@@ -100,11 +100,10 @@ def test_reference_call_is_recorded_with_its_ratings(app: AppTest, app_store: St
     first_radio = next(
         r for r in app.radio if r.key and r.key.startswith(f"ref_r_{ids['Alice Moreau']}_")
     )
-    crit_id = first_radio.key.rsplit("_", 1)[-1]
+    crit_id = first_radio.key.split("_")[3]
     first_radio.set_value(3)
-    app.text_input(key=f"ref_e_{ids['Alice Moreau']}_{crit_id}").input(
-        "A conduit l'homologation de sécurité de notre service."
-    )
+    evidence_key = first_radio.key.replace("ref_r_", "ref_e_", 1)
+    app.text_input(key=evidence_key).input("A conduit l'homologation de sécurité de notre service.")
     next(b for b in app.button if b.label == "Enregistrer l'appel").click().run()
     no_exception(app)
     snap = app_store.snapshot(app.session_state["recruitment_id"])

@@ -262,3 +262,29 @@ def test_delete_recruitment_removes_everything_about_it(store: Store) -> None:
     counts = store.count_rows()
     assert counts["candidates"] == counts["evaluations"] == counts["stage_decisions"] == 0
     assert [r.id for r in store.list_recruitments()] == [other.id]
+
+
+def test_a_rated_criterion_cannot_be_deleted(store: Store) -> None:
+    rid = load_demo(store)
+    criteria = store.list_criteria(rid)
+    before = store.count_rows()
+    with pytest.raises(ValidationError, match="déjà évalué"):
+        store.save_criteria(rid, criteria[1:])
+    assert store.count_rows() == before
+
+
+def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
+    store = Store.open(db_url)
+    with store.write() as conn:
+        conn.execute(storage.schema_version.update().values(version=SCHEMA_VERSION + 1))
+    with pytest.raises(ValidationError, match="plus récente"):
+        Store.open(db_url)
+
+
+def test_final_choice_is_audited_by_id_in_the_same_write(store: Store) -> None:
+    _rec, _crit, cand = _setup_candidate(store)
+    store.record_decision(
+        StageDecision(new_id(), cand.id, "references", "retenu", "Camille", "Meilleur dossier")
+    )
+    (entry,) = [a for a in store.list_audit() if a["action"] == "choix_final"]
+    assert entry["subject"] == f"personne {cand.id}" and "Ana" not in entry["subject"]

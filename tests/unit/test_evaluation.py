@@ -125,3 +125,33 @@ def test_final_choice_only_by_the_person_responsible() -> None:
     with pytest.raises(ValidationError, match="Seule la personne responsable"):
         check_decision(snap, choice)
     check_decision(snap, replace(choice, decided_by="camille martin"))
+
+
+def test_a_candidate_whose_must_have_failed_cannot_be_retained() -> None:
+    snap = snapshot({"Sécurité": 3.0}, {"Ana": {"Sécurité": 1}}, must_have=("Sécurité",))
+    snap.recruitment = replace(snap.recruitment, owner="Camille")
+    choice = StageDecision(new_id(), snap.candidates[0].id, "intra", "retenu", "Camille", "x")
+    with pytest.raises(ValidationError, match="ne peut pas être retenu"):
+        check_decision(snap, choice)
+
+
+def test_final_choice_can_move_once_the_first_person_withdrew() -> None:
+    snap = snapshot({"Code": 1.0}, {"Ana": {"Code": 3}, "Ben": {"Code": 3}})
+    snap.recruitment = replace(snap.recruitment, owner="Camille")
+    ana, ben = snap.candidates
+    snap.decisions.append(StageDecision(new_id(), ana.id, "intra", "retenu", "Camille", "x"))
+    second = StageDecision(new_id(), ben.id, "intra", "retenu", "Camille", "y")
+    with pytest.raises(ValidationError, match="déjà enregistré pour Ana"):
+        check_decision(snap, second)
+    snap.decisions.append(
+        StageDecision(new_id(), ana.id, "references", "arreter", "Camille", "Désiste")
+    )
+    check_decision(snap, second)
+
+
+def test_with_login_the_role_decides_who_is_responsible() -> None:
+    snap, ana, _ = two_raters()
+    choice = StageDecision(new_id(), ana, "intra", "retenu", "Quelqu'un", "x")
+    with pytest.raises(ValidationError, match="Seule la personne responsable"):
+        check_decision(snap, choice, responsible=False)
+    check_decision(snap, choice, responsible=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from selection.model import Candidate, Evaluation, StageDecision
@@ -69,3 +70,10 @@ def test_owed_evaluations_lists_drafts_and_unrated_stages() -> None:
     # Ben went through préqualification without any rating there (factory rates at intra)
     assert ("à attribuer", "Ben", "étape passée sans évaluation") in rows
     assert not any(name == "Ana" for _, name, _ in rows), "a stopped person owes nothing"
+
+
+def test_a_stage_without_criteria_owes_no_evaluation() -> None:
+    snap, ana, ben, ce = designed()
+    snap.criteria = [replace(c, stages=("intra",)) for c in snap.criteria]
+    owed = owed_evaluations(snap)
+    assert not any(owed["Motif"] == "étape passée sans évaluation")

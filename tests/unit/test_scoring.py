@@ -144,3 +144,15 @@ def test_weighted_scores_is_pure_numpy() -> None:
     s = weighted_scores(means, np.array([1.0, 1.0]))
     assert s.score[0] == pytest.approx(1.0)
     assert s.coverage.tolist() == [0.5, 1.0]
+
+
+def test_guide_view_ranks_a_blocked_candidate_after_the_others() -> None:
+    snap = snapshot(
+        {"Sécurité": 3.0, "Code": 1.0},
+        {"Bloqué": {"Sécurité": 2, "Code": 3}, "Moyen": {"Sécurité": 3, "Code": 1}},
+        levels={"Sécurité": 1, "Code": 3},
+        must_have=("Sécurité",),
+    )
+    ranked = compare(snap).ranked("valides")
+    assert list(ranked["candidat"]) == ["Moyen", "Bloqué"]
+    assert pd.isna(ranked.iloc[1]["rang"])
