@@ -83,7 +83,11 @@ def ranking_chart(comparison: Comparison, view: str = "moyenne") -> alt.TopLevel
         .mark_tick(color=GREY_TEXT, thickness=2, size=14)
         .encode(y=y, x="score:Q")
     )
-    return styled((bars + whiskers + ticks).properties(height=alt.Step(34)))
+    return styled(
+        (bars + whiskers + ticks).properties(height=alt.Step(34)),
+        f"Classement des candidatures ({title}), apport de chaque critère et intervalle pire – "
+        "meilleur cas ; les valeurs sont dans le tableau sous le graphique.",
+    )
 
 
 def heatmap_frame(comparison: Comparison, order: list[str] | None = None) -> pd.DataFrame:
@@ -142,7 +146,10 @@ def heatmap_chart(comparison: Comparison, order: list[str] | None = None) -> alt
         text="etiquette:N",
         color=alt.condition("datum.note >= 2.2", alt.value("white"), alt.value(GREY_TEXT)),
     )
-    return styled((rated + missing + text).properties(height=alt.Step(36)))
+    return styled(
+        (rated + missing + text).properties(height=alt.Step(36)),
+        "Grille des notes moyennes par candidature et par critère ; « n.é. » signifie non évalué.",
+    )
 
 
 def probability_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
@@ -172,7 +179,10 @@ def probability_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
         .transform_calculate(etiquette=fr_format_expr("datum.probabilite_premier", ".0%"))
         .encode(text="etiquette:N")
     )
-    return styled((bars + text).properties(height=alt.Step(30)))
+    return styled(
+        (bars + text).properties(height=alt.Step(30)),
+        "Probabilité pour chaque candidature d'arriver en tête quand les poids varient.",
+    )
 
 
 def stage_evolution_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
@@ -201,7 +211,10 @@ def stage_evolution_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
     points = base.mark_point(size=70, filled=True).encode(
         shape=alt.Shape("candidat:N", title="Candidat·e")
     )
-    return styled((lines + points).properties(height=260))
+    return styled(
+        (lines + points).properties(height=260),
+        "Score de chaque candidature à chaque étape notée.",
+    )
 
 
 def spread_frame(comparison: Comparison) -> pd.DataFrame:
@@ -242,4 +255,7 @@ def spread_chart(comparison: Comparison) -> alt.TopLevelMixin:
         .mark_rule(color=GREY_SECONDARY, strokeDash=[4, 4])
         .encode(x="seuil:Q")
     )
-    return styled((points + rule).properties(height=alt.Step(26)))
+    return styled(
+        (points + rule).properties(height=alt.Step(26)),
+        "Écart entre les notes des évaluateurs, par critère et par candidature.",
+    )

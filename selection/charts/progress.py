@@ -26,7 +26,10 @@ def funnel_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:
     )
     bars = base.mark_bar(color=PALETTE[0])
     text = base.mark_text(align="left", dx=4, color=GREY_TEXT).encode(text="Atteinte:Q")
-    return styled((bars + text).properties(height=alt.Step(34)))
+    return styled(
+        (bars + text).properties(height=alt.Step(34)),
+        "Nombre de personnes ayant atteint chaque étape du processus.",
+    )
 
 
 def timeline_chart(timeline: pd.DataFrame, today: pd.Timestamp) -> alt.TopLevelMixin:
@@ -64,4 +67,7 @@ def timeline_chart(timeline: pd.DataFrame, today: pd.Timestamp) -> alt.TopLevelM
     labels = base.mark_text(align="left", dx=3, fontSize=10, color=GREY_TEXT).encode(
         text="etape_court:N"
     )
-    return styled((bars + labels).properties(height=alt.Step(30)))
+    return styled(
+        (bars + labels).properties(height=alt.Step(30)),
+        "Parcours de chaque personne : dates de début et de décision de chaque étape.",
+    )

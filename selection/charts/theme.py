@@ -21,10 +21,13 @@ RATING_SCALE = ["#E3E3FD", "#8585F6", BLEU_FRANCE]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
-def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Apply the DSFR look to a finished chart (fonts, greys, palette)."""
+def styled(chart: alt.TopLevelMixin, description: str) -> alt.TopLevelMixin:
+    """Apply the DSFR look to a finished chart (fonts, greys, palette) and give it a text
+    description, which Vega renders as the chart's accessible name (the table beside it still
+    carries the figures)."""
     return (
-        chart.configure(font=FONT, background="white")
+        chart.properties(description=description)
+        .configure(font=FONT, background="white")
         .configure_axis(
             labelColor=GREY_SECONDARY,
             titleColor=GREY_TEXT,

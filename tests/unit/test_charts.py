@@ -33,6 +33,7 @@ def test_ranking_chart_for_every_view(demo, view: str) -> None:
     _, comparison = demo
     spec = ranking_chart(comparison, view).to_dict()
     assert spec["layer"], "bars, interval whiskers and score ticks"
+    assert spec["description"].startswith("Classement"), "an accessible name for the chart"
     assert "labelExpr" in json.dumps(spec), "axis labels are formatted the French way"
 
 
