@@ -1089,43 +1089,39 @@ def _candidates_of(conn: Connection, recruitment_id: str) -> list[Candidate]:
     return [_candidate_of(r) for r in rows]
 
 
-def _evaluations_of(conn: Connection, recruitment_id: str) -> list[Evaluation]:
-    rows = conn.execute(
-        sa.select(evaluations)
-        .join(candidates, candidates.c.id == evaluations.c.candidate_id)
+def _rows_about_candidates(
+    conn: Connection, table: sa.Table, recruitment_id: str, order_by: sa.Column
+) -> list[sa.Row]:
+    """Rows of a per-candidate table for one recruitment, in a stable order."""
+    return conn.execute(
+        sa.select(table)
+        .join(candidates, candidates.c.id == table.c.candidate_id)
         .where(candidates.c.recruitment_id == recruitment_id)
-        .order_by(evaluations.c.created_at, evaluations.c.id)
+        .order_by(order_by, table.c.id)
     ).all()
+
+
+def _evaluations_of(conn: Connection, recruitment_id: str) -> list[Evaluation]:
+    rows = _rows_about_candidates(conn, evaluations, recruitment_id, evaluations.c.created_at)
     return [Evaluation(**{**r._mapping, "doubt": bool(r.doubt)}) for r in rows]
 
 
 def _decisions_of(conn: Connection, recruitment_id: str) -> list[StageDecision]:
-    rows = conn.execute(
-        sa.select(stage_decisions)
-        .join(candidates, candidates.c.id == stage_decisions.c.candidate_id)
-        .where(candidates.c.recruitment_id == recruitment_id)
-        .order_by(stage_decisions.c.decided_at, stage_decisions.c.id)
-    ).all()
+    rows = _rows_about_candidates(
+        conn, stage_decisions, recruitment_id, stage_decisions.c.decided_at
+    )
     return [StageDecision(**r._mapping) for r in rows]
 
 
 def _culture_notes_of(conn: Connection, recruitment_id: str) -> list[CultureNote]:
-    rows = conn.execute(
-        sa.select(culture_notes)
-        .join(candidates, candidates.c.id == culture_notes.c.candidate_id)
-        .where(candidates.c.recruitment_id == recruitment_id)
-        .order_by(culture_notes.c.created_at, culture_notes.c.id)
-    ).all()
+    rows = _rows_about_candidates(conn, culture_notes, recruitment_id, culture_notes.c.created_at)
     return [CultureNote(**{**r._mapping, "warning": bool(r.warning)}) for r in rows]
 
 
 def _reference_calls_of(conn: Connection, recruitment_id: str) -> list[ReferenceCall]:
-    rows = conn.execute(
-        sa.select(reference_calls)
-        .join(candidates, candidates.c.id == reference_calls.c.candidate_id)
-        .where(candidates.c.recruitment_id == recruitment_id)
-        .order_by(reference_calls.c.called_on, reference_calls.c.id)
-    ).all()
+    rows = _rows_about_candidates(
+        conn, reference_calls, recruitment_id, reference_calls.c.called_on
+    )
     return [ReferenceCall(**r._mapping) for r in rows]
 
 
