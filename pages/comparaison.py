@@ -16,6 +16,7 @@ from selection.charts.comparison import (
 )
 from selection.gaps import shortlist_gaps
 from selection.meeting import (
+    analyse_robustness,
     contribution_table,
     display_table,
     evolution_table,
@@ -27,12 +28,11 @@ from selection.meeting import (
 )
 from selection.model import ValidationError
 from selection.progress import candidate_status
-from selection.robustness import analyse
-from selection.scoring import compare, stage_scores
+from selection.scoring import compare, stage_means, stage_scores_from
 from selection.signals import candidate_signals
 from selection.stages import STAGES
 from ui.bootstrap import start_page
-from ui.widgets import csv_downloads, decision_record_downloads
+from ui.widgets import csv_downloads, decision_record_downloads, show_chart
 
 ctx = start_page("Comparaison des candidatures")
 snapshot = ctx.store.snapshot(ctx.recruitment.id)
@@ -81,6 +81,16 @@ def reset_weights() -> None:
         st.session_state[f"w_{c.id}"] = float(c.weight)
 
 
+# Computed once per full run; the fragment below re-weights them on every slider move.
+per_stage = stage_means(snapshot)
+saved_weights = {c.id: c.weight for c in snapshot.criteria}
+try:
+    base_comparison = compare(snapshot, candidate_ids=shown_ids)
+except ValidationError as err:
+    st.error(str(err))
+    st.stop()
+
+
 @st.fragment
 def meeting() -> None:
     with st.expander("Pondérations (simulation pour la réunion)", expanded=False):
@@ -121,7 +131,7 @@ def meeting() -> None:
 
     try:
         comparison = compare(snapshot, weights, candidate_ids=shown_ids)
-        robustness = analyse(snapshot, weights, candidate_ids=shown_ids)
+        robustness = analyse_robustness(snapshot, comparison, weights, shown_ids)
     except ValidationError as err:
         st.error(str(err))
         return
@@ -132,7 +142,7 @@ def meeting() -> None:
     )
     st.info(robustness.summary, icon=":material/balance:")
     st.subheader("Classement")
-    st.altair_chart(ranking_chart(comparison, view), width="stretch")
+    show_chart(ranking_chart(comparison, view))
     st.caption(
         "Barres : apport de chaque critère. Trait noir : intervalle entre le pire et le meilleur "
         "cas si les critères non évalués étaient notés 1 ou 3 ; repère vertical : score actuel."
@@ -141,7 +151,7 @@ def meeting() -> None:
 
     st.subheader("Notes par critère")
     order = list(comparison.ranked(view)["candidat"])
-    st.altair_chart(heatmap_chart(comparison, order), width="stretch")
+    show_chart(heatmap_chart(comparison, order))
     st.caption(
         "Moyenne des notes soumises (1 à 3) ; « n.é. » : non évalué, jamais compté comme zéro."
     )
@@ -173,31 +183,21 @@ def meeting() -> None:
         "personne arrive en tête."
     )
     chart_col, flips_col = st.columns([3, 2])
-    chart_col.altair_chart(probability_chart(robustness.to_frame()), width="stretch")
+    show_chart(probability_chart(robustness.to_frame()), chart_col)
     flips_col.markdown("**Poids qui ferait changer la tête du classement**")
     flips_col.dataframe(flips_table(robustness.flips_frame()), hide_index=True, width="stretch")
     with st.expander("Données du graphique"):
         st.dataframe(probability_table(robustness.to_frame()), hide_index=True, width="stretch")
 
     st.subheader("Évolution au fil des étapes")
-    evolution = stage_scores(snapshot, weights)
+    evolution = stage_scores_from(per_stage, weights, saved_weights)
     evolution = evolution[evolution["candidat"].isin(comparison.ranked_names)]
     if evolution.empty:
         st.caption("Aucune note soumise pour l'instant.")
     else:
-        st.altair_chart(stage_evolution_chart(evolution), width="stretch")
+        show_chart(stage_evolution_chart(evolution))
         with st.expander("Données du graphique"):
             st.dataframe(evolution_table(evolution), hide_index=True, width="stretch")
-
-    st.subheader("Désaccords entre évaluateurs")
-    spread = spread_frame(comparison)
-    if spread.empty:
-        st.caption("Pas encore deux évaluateurs sur un même critère.")
-    else:
-        st.altair_chart(spread_chart(comparison), width="stretch")
-        st.caption("Trait pointillé : écart de 2 points, seuil d'un désaccord fort à lever.")
-        with st.expander("Données du graphique"):
-            st.dataframe(spread, hide_index=True, width="stretch")
 
     st.subheader("Exporter")
     csv_downloads(
@@ -214,3 +214,13 @@ def meeting() -> None:
 
 
 meeting()
+
+st.subheader("Désaccords entre évaluateurs")
+spread = spread_frame(base_comparison)
+if spread.empty:
+    st.caption("Pas encore deux évaluateurs sur un même critère.")
+else:
+    show_chart(spread_chart(base_comparison))
+    st.caption("Trait pointillé : écart de 2 points, seuil d'un désaccord fort à lever.")
+    with st.expander("Données du graphique"):
+        st.dataframe(spread, hide_index=True, width="stretch")

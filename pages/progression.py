@@ -16,6 +16,7 @@ from selection.progress import (
 )
 from selection.storage import now
 from ui.bootstrap import start_page
+from ui.widgets import show_chart
 
 ctx = start_page("Progression du processus")
 snapshot = ctx.store.snapshot(ctx.recruitment.id)
@@ -44,12 +45,12 @@ else:
 st.subheader("Entonnoir")
 funnel_data = funnel(snapshot)
 left, right = st.columns([3, 2])
-left.altair_chart(funnel_chart(funnel_data), width="stretch")
+show_chart(funnel_chart(funnel_data), left)
 right.dataframe(funnel_data.drop(columns="etape"), hide_index=True, width="stretch")
 
 st.subheader("Parcours de chaque personne")
 line = timeline(snapshot)
-st.altair_chart(timeline_chart(line, pd.Timestamp(today)), width="stretch")
+show_chart(timeline_chart(line, pd.Timestamp(today)))
 st.caption("Barre pâle : étape en cours (jusqu'à aujourd'hui). Survolez une barre pour le détail.")
 with st.expander("Données du graphique"):
     st.dataframe(timeline_table(line), hide_index=True, width="stretch")

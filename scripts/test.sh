@@ -13,6 +13,9 @@ if command -v pg_ctlcluster >/dev/null 2>&1 && [ -z "${SELECTION_TEST_POSTGRES_U
   export SELECTION_TEST_POSTGRES_URL="$(./scripts/start_postgres.sh)"
 fi
 
+# axe-core for the accessibility checks in the browser suite (npm, pinned by a lock file).
+./scripts/e2e_setup.sh
+
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

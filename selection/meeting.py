@@ -10,7 +10,8 @@ import pandas as pd
 
 from selection import labels
 from selection.formatting import fr_number, fr_percent
-from selection.model import Criterion
+from selection.model import Criterion, RecruitmentSnapshot, ValidationError
+from selection.robustness import RobustnessResult, analyse
 from selection.scoring import VIEW_COLUMNS, Comparison
 from selection.stages import STAGE_BY_CODE, stage_index
 
@@ -143,3 +144,17 @@ def gap_table(gaps: Sequence) -> pd.DataFrame:
             "Pourquoi": [g.reason for g in gaps],
         }
     )
+
+
+def analyse_robustness(
+    snapshot: RecruitmentSnapshot,
+    comparison: Comparison,
+    weights: Mapping[str, float],
+    candidate_ids: Sequence[str],
+) -> RobustnessResult:
+    """Robustness of the comparison on screen, reusing it rather than scoring again; two people
+    with the same name cannot be told apart in a Comparison, so then start from the snapshot."""
+    try:
+        return analyse(comparison)
+    except ValidationError:
+        return analyse(snapshot, weights, candidate_ids=candidate_ids)

@@ -277,31 +277,53 @@ def rank(table: pd.DataFrame, by: str = "score") -> pd.DataFrame:
     return ordered
 
 
-def stage_scores(
-    snapshot: RecruitmentSnapshot, weights: Mapping[str, float] | None = None
+@dataclass(frozen=True)
+class StageMeans:
+    """Mean rating per candidate × criterion for each scored stage taken alone. Weights do not
+    change it, so the meeting screen computes it once and re-weights it on every slider move."""
+
+    names: list[str]
+    criterion_ids: list[str]
+    by_stage: dict[str, np.ndarray]
+
+
+def stage_means(snapshot: RecruitmentSnapshot) -> StageMeans:
+    ratings = ratings_frame(snapshot)
+    cand_ids = [c.id for c in snapshot.candidates]
+    crit_ids = [c.id for c in snapshot.criteria]
+    return StageMeans(
+        names=[c.name for c in snapshot.candidates],
+        criterion_ids=crit_ids,
+        by_stage={
+            code: mean_matrix(ratings, cand_ids, crit_ids, stages=(code,))
+            for code in SCORED_STAGE_CODES
+        },
+    )
+
+
+def stage_scores_from(
+    means: StageMeans, weights: Mapping[str, float], default_weights: Mapping[str, float]
 ) -> pd.DataFrame:
     """Normalised weighted score per candidate after each scored stage, using only that stage's
     ratings: shows how the picture evolved through the process."""
-    crits = snapshot.criteria
-    if not crits:
+    if not means.criterion_ids:
         return pd.DataFrame(columns=["candidat", "etape", "score", "couverture"])
-    weights = weights or {}
-    w = np.array([float(weights.get(c.id, c.weight)) for c in crits])
-    ratings = ratings_frame(snapshot)
-    cand_ids = [c.id for c in snapshot.candidates]
+    w = np.array([float(weights.get(cid, default_weights[cid])) for cid in means.criterion_ids])
     frames = []
-    for code in SCORED_STAGE_CODES:
-        means = mean_matrix(ratings, cand_ids, [c.id for c in crits], stages=(code,))
-        s = weighted_scores(means, w)
+    for code, matrix in means.by_stage.items():
+        s = weighted_scores(matrix, w)
         frames.append(
             pd.DataFrame(
-                {
-                    "candidat": [c.name for c in snapshot.candidates],
-                    "etape": code,
-                    "score": s.score,
-                    "couverture": s.coverage,
-                }
+                {"candidat": means.names, "etape": code, "score": s.score, "couverture": s.coverage}
             )
         )
     out = pd.concat(frames, ignore_index=True)
     return out.dropna(subset=["score"]).reset_index(drop=True)
+
+
+def stage_scores(
+    snapshot: RecruitmentSnapshot, weights: Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    return stage_scores_from(
+        stage_means(snapshot), weights or {}, {c.id: c.weight for c in snapshot.criteria}
+    )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from selection.exports import (
     CSV_DIALECTS,
@@ -17,6 +19,12 @@ from selection.exports import (
 from selection.model import RecruitmentSnapshot, ValidationError
 from selection.reports import decision_record_html, decision_record_markdown
 from selection.scoring import Comparison
+
+
+def show_chart(chart: alt.TopLevelMixin, container: DeltaGenerator | None = None) -> None:
+    """Draw an Altair chart without re-validating its spec on every rerun: the builders'
+    specs are validated by the unit tests, and validation costs more than drawing here."""
+    (container or st).vega_lite_chart(spec=chart.to_dict(validate=False), width="stretch")
 
 
 def form_key(name: str) -> str:
@@ -33,13 +41,13 @@ def reset_form(name: str) -> None:
 def csv_downloads(
     comparison: Comparison, status: pd.DataFrame, title: str, extra: pd.DataFrame | None = None
 ) -> None:
-    """The two CSV dialects of the comparison, side by side."""
-    frame = comparison_frame(comparison, status, extra)
+    """The two CSV dialects of the comparison, side by side; built only when clicked, so moving
+    a slider does not pay for them."""
     cols = st.columns(len(CSV_DIALECTS))
     for col, (code, spec) in zip(cols, CSV_DIALECTS.items(), strict=True):
         col.download_button(
             f"Télécharger le CSV — {spec.label}",
-            data=to_csv(frame, code),
+            data=lambda code=code: to_csv(comparison_frame(comparison, status, extra), code),
             file_name=csv_filename(title, "comparaison", code, date.today()),
             mime="text/csv",
             help=spec.help,
@@ -60,13 +68,13 @@ def decision_record_downloads(
     left, right = st.columns(2)
     left.download_button(
         "Télécharger le relevé de décision (Markdown)",
-        decision_record_markdown(snapshot, comparison, **kwargs),
+        lambda: decision_record_markdown(snapshot, comparison, **kwargs),
         file_name=export_filename(title, "releve-de-decision", "md", date.today()),
         mime="text/markdown",
     )
     right.download_button(
         "Télécharger le relevé de décision à imprimer (HTML)",
-        decision_record_html(snapshot, comparison, **kwargs),
+        lambda: decision_record_html(snapshot, comparison, **kwargs),
         file_name=export_filename(title, "releve-de-decision", "html", date.today()),
         mime="text/html",
     )

@@ -93,7 +93,7 @@ def test_csv_download_has_one_row_per_candidate_with_score_and_coverage(
     original = DeltaGenerator.download_button
 
     def recording_download_button(self, label, data, file_name=None, **kwargs):
-        downloads[label] = (file_name, data)
+        downloads[label] = (file_name, data() if callable(data) else data)
         return original(self, label, data, file_name=file_name, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", recording_download_button)
