@@ -60,7 +60,7 @@ snapshot = ctx.store.snapshot(recruitment.id)
 criteria = snapshot.criteria
 preset_key = preset_key_for(recruitment.role)
 
-st.subheader(recruitment.title)
+st.header(recruitment.title)
 st.caption(
     f"{recruitment.role or 'Profil libre'} · {recruitment.team or 'Équipe non précisée'} · "
     f"responsable : {recruitment.owner or 'à désigner'} · "
@@ -83,12 +83,14 @@ with tab_criteria:
     )
     editor_version = st.session_state.setdefault("brief_editor_version", 0)
     edited = st.data_editor(
-        criteria_grid(criteria),
+        # A plain index: with string ids as index, a dynamic editor shows them and drops new rows.
+        criteria_grid(criteria).reset_index(),
         key=f"brief_editor_{recruitment.id}_{editor_version}",
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
         column_config={
+            "id": None,
             "Intitulé": st.column_config.TextColumn(required=True, max_chars=120),
             "Énoncé": st.column_config.TextColumn(width="large", help=labels.CRITERION_PHRASE_HINT),
             "Niveau": st.column_config.SelectboxColumn(

@@ -141,7 +141,7 @@ def meeting() -> None:
         comparison, status, view, candidate_signals(snapshot, comparison), probabilities
     )
     st.info(robustness.summary, icon=":material/balance:")
-    st.subheader("Classement")
+    st.header("Classement")
     show_chart(ranking_chart(comparison, view))
     st.caption(
         "Barres : apport de chaque critère. Trait noir : intervalle entre le pire et le meilleur "
@@ -149,7 +149,7 @@ def meeting() -> None:
     )
     st.dataframe(table, hide_index=True, width="stretch")
 
-    st.subheader("Notes par critère")
+    st.header("Notes par critère")
     order = list(comparison.ranked(view)["candidat"])
     show_chart(heatmap_chart(comparison, order))
     st.caption(
@@ -163,7 +163,7 @@ def meeting() -> None:
         )
         st.dataframe(grid.reindex(order), width="stretch")
 
-    st.subheader("Ce qui reste à vérifier")
+    st.header("Ce qui reste à vérifier")
     gaps = shortlist_gaps(snapshot, weights, candidate_ids=shown_ids)
     gap_lines = [f"{g.candidate_name} — {g.criterion_label} : {g.reason}" for g in gaps]
     if not gaps:
@@ -176,7 +176,7 @@ def meeting() -> None:
         )
         st.dataframe(gap_table(gaps), hide_index=True, width="stretch")
 
-    st.subheader("Solidité du classement")
+    st.header("Solidité du classement")
     st.caption(
         f"Pondérations tirées au hasard à ±{robustness.spread:.0%} autour de celles choisies, "
         f"{robustness.samples} tirages (graine {robustness.seed}) : part des tirages où chaque "
@@ -189,7 +189,7 @@ def meeting() -> None:
     with st.expander("Données du graphique"):
         st.dataframe(probability_table(robustness.to_frame()), hide_index=True, width="stretch")
 
-    st.subheader("Évolution au fil des étapes")
+    st.header("Évolution au fil des étapes")
     evolution = stage_scores_from(per_stage, weights, saved_weights)
     evolution = evolution[evolution["candidat"].isin(comparison.ranked_names)]
     if evolution.empty:
@@ -199,7 +199,7 @@ def meeting() -> None:
         with st.expander("Données du graphique"):
             st.dataframe(evolution_table(evolution), hide_index=True, width="stretch")
 
-    st.subheader("Exporter")
+    st.header("Exporter")
     csv_downloads(
         comparison,
         status,
@@ -215,7 +215,7 @@ def meeting() -> None:
 
 meeting()
 
-st.subheader("Désaccords entre évaluateurs")
+st.header("Désaccords entre évaluateurs")
 spread = spread_frame(base_comparison)
 if spread.empty:
     st.caption("Pas encore deux évaluateurs sur un même critère.")

@@ -89,7 +89,7 @@ def culture_stage() -> None:
                 reset_form(f"culture_{candidate_id}")
                 st.toast("Observation enregistrée.")
                 st.rerun()
-    st.subheader("Observations de l'équipe")
+    st.header("Observations de l'équipe")
     notes = culture_notes_visible(snapshot, candidate_id, ctx.user)
     if notes is None:
         st.info("Masquées jusqu'à ce que vous ayez écrit votre propre observation.")
@@ -109,6 +109,7 @@ def rating_stage() -> None:
         others,
         default=[cid for cid in existing if cid in others],
         format_func=lambda cid: crit_by_id[cid].label,
+        placeholder="Choisir un ou plusieurs critères",
         key=f"extra_{candidate_id}_{stage}",
     )
     shown = assigned + list(extra)
@@ -139,7 +140,7 @@ def rating_stage() -> None:
             st.toast("Évaluation soumise." if submit else "Brouillon enregistré.")
             st.rerun()
 
-    st.subheader("Évaluations du panel")
+    st.header("Évaluations du panel")
     panel = panel_view(snapshot, candidate_id, stage, ctx.user)
     if panel is None:
         st.info(

@@ -26,7 +26,7 @@ if not snapshot.candidates:
     st.info("Aucune candidature : ajoutez des personnes dans **Candidatures**.")
     st.stop()
 
-st.subheader("Qui attend une réponse ?")
+st.header("Qui attend une réponse ?")
 waiting = waiting_for_answer(snapshot, today)
 if waiting.empty:
     st.success("Personne n'attend de réponse : chaque personne en cours a une décision à jour.")
@@ -42,13 +42,13 @@ else:
         column_config={"Dernier contact": st.column_config.DatetimeColumn(format="DD/MM/YYYY")},
     )
 
-st.subheader("Entonnoir")
+st.header("Entonnoir")
 funnel_data = funnel(snapshot)
 left, right = st.columns([3, 2])
 show_chart(funnel_chart(funnel_data), left)
 right.dataframe(funnel_data.drop(columns="etape"), hide_index=True, width="stretch")
 
-st.subheader("Parcours de chaque personne")
+st.header("Parcours de chaque personne")
 line = timeline(snapshot)
 show_chart(timeline_chart(line, pd.Timestamp(today)))
 st.caption("Barre pâle : étape en cours (jusqu'à aujourd'hui). Survolez une barre pour le détail.")
@@ -57,12 +57,12 @@ with st.expander("Données du graphique"):
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Évaluations dues")
+    st.header("Évaluations dues")
     owed = owed_evaluations(snapshot)
     if owed.empty:
         st.success("Aucune évaluation en retard.")
     else:
         st.dataframe(owed, hide_index=True, width="stretch")
 with right:
-    st.subheader("Durée des étapes")
+    st.header("Durée des étapes")
     st.dataframe(stage_lengths(snapshot), hide_index=True, width="stretch")

@@ -41,14 +41,14 @@ st.caption(
     "lever ou confirmer les doutes nés pendant le processus."
 )
 
-st.subheader("Ce qui reste à vérifier")
+st.header("Ce qui reste à vérifier")
 gaps = gaps_for_candidate(snapshot, candidate_id)
 if gaps:
     st.dataframe(gap_table(gaps), hide_index=True, width="stretch")
 else:
     st.success("Aucun manque de preuve, désaccord ni doute pour cette personne.")
 
-st.subheader("Guide d'appel")
+st.header("Guide d'appel")
 referee = st.text_input("Personne référente (facultatif)", key=f"referee_{candidate_id}")
 try:
     guide = reference_guide(
@@ -74,7 +74,7 @@ else:
     with st.expander("Lire le guide", expanded=False):
         st.markdown(markdown)
 
-st.subheader("Enregistrer un appel")
+st.header("Enregistrer un appel")
 if candidate.references_agreed is not True:
     st.info("L'appel ne peut être enregistré qu'avec l'accord de la personne.")
 elif require_user(ctx.user):

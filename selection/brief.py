@@ -58,6 +58,8 @@ def criteria_from_grid(
 
     Empty rows (added then left blank) are ignored; an unknown level raises a French message.
     """
+    if "id" in grid.columns:
+        grid = grid.set_index("id")
     by_id = {c.id: c for c in existing}
     out: list[Criterion] = []
     for position, (row_id, row) in enumerate(grid.iterrows()):

@@ -31,7 +31,7 @@ def page_text(app: AppTest) -> str:
         + [t.value for t in app.title]
         + [i.value for i in app.info]
         + [str(d.value) for d in app.dataframe]
-        + [s.value for s in app.subheader]
+        + [s.value for s in app.header]
     )
 
 

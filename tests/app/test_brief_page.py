@@ -33,7 +33,7 @@ def test_create_from_coach_preset_then_edit_a_weight_persists(
     criteria = app_store.list_criteria(created.id)
     assert len(criteria) == 9
     assert created.role == "Coach"
-    assert app.subheader[0].value == "Coach de la start-up Démo"
+    assert app.header[0].value == "Coach de la start-up Démo"
 
     first = criteria[0]
     app.slider(key=f"brief_w_{first.id}").set_value(0.5)

@@ -64,3 +64,16 @@ def test_duplicate_copies_the_brief_but_no_candidate() -> None:
     assert [c.label for c in copy.criteria] == ["Code"]
     assert copy.criteria[0].weight == 2.5 and copy.criteria[0].id != snap.criteria[0].id
     assert copy.candidates == [] and copy.evaluations == []
+
+
+def test_editor_grid_with_the_id_as_a_hidden_column_accepts_a_new_row() -> None:
+    """The brief page gives the editor a plain index and the id as a (hidden) column, since a
+    dynamic editor indexed by strings drops added rows."""
+    snap = snapshot({"Code": 2.0}, {})
+    grid = criteria_grid(snap.criteria).reset_index()
+    added = {**dict.fromkeys(grid.columns, None), "Intitulé": "Nouveau", "Niveau": "🟡 basse"}
+    grid = pd.concat([grid, pd.DataFrame([added])], ignore_index=True)
+    back = criteria_from_grid(grid, snap.recruitment.id, snap.criteria)
+    assert [c.label for c in back] == ["Code", "Nouveau"]
+    assert back[0].id == snap.criteria[0].id
+    assert back[1].weight_level == 1 and back[1].stages == ()
