@@ -26,7 +26,7 @@ if not recruitments:
 for rec in reversed(recruitments):
     overview = recruitment_overview(ctx.store.snapshot(rec.id))
     with st.container(border=True):
-        st.markdown(f"### {rec.title}")
+        st.markdown(f"## {rec.title}")
         st.caption(
             f"{rec.team or 'Équipe non précisée'} · responsable : {rec.owner or 'à désigner'}"
         )
