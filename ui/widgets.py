@@ -41,13 +41,14 @@ def reset_form(name: str) -> None:
 def csv_downloads(
     comparison: Comparison, status: pd.DataFrame, title: str, extra: pd.DataFrame | None = None
 ) -> None:
-    """The two CSV dialects of the comparison, side by side; built only when clicked, so moving
-    a slider does not pay for them."""
+    """The two CSV dialects of the comparison, side by side. Built eagerly: deferred (callable)
+    data inside the meeting fragment sometimes never reached the browser after a slider move."""
+    frame = comparison_frame(comparison, status, extra)
     cols = st.columns(len(CSV_DIALECTS))
     for col, (code, spec) in zip(cols, CSV_DIALECTS.items(), strict=True):
         col.download_button(
             f"Télécharger le CSV — {spec.label}",
-            data=lambda code=code: to_csv(comparison_frame(comparison, status, extra), code),
+            data=to_csv(frame, code),
             file_name=csv_filename(title, "comparaison", code, date.today()),
             mime="text/csv",
             help=spec.help,
@@ -68,13 +69,13 @@ def decision_record_downloads(
     left, right = st.columns(2)
     left.download_button(
         "Télécharger le relevé de décision (Markdown)",
-        lambda: decision_record_markdown(snapshot, comparison, **kwargs),
+        decision_record_markdown(snapshot, comparison, **kwargs),
         file_name=export_filename(title, "releve-de-decision", "md", date.today()),
         mime="text/markdown",
     )
     right.download_button(
         "Télécharger le relevé de décision à imprimer (HTML)",
-        lambda: decision_record_html(snapshot, comparison, **kwargs),
+        decision_record_html(snapshot, comparison, **kwargs),
         file_name=export_filename(title, "releve-de-decision", "html", date.today()),
         mime="text/html",
     )
