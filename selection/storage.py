@@ -35,6 +35,18 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 metadata = sa.MetaData()
 
+
+def _owner_column(name: str, table: str) -> sa.Column:
+    """The indexed foreign key that ties a row to its candidate or recruitment."""
+    return sa.Column(
+        name,
+        sa.String(36),
+        sa.ForeignKey(f"{table}.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+
+
 schema_version = sa.Table(
     "schema_version",
     metadata,
@@ -65,13 +77,7 @@ criteria = sa.Table(
     "criteria",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column(
-        "recruitment_id",
-        sa.String(36),
-        sa.ForeignKey("recruitments.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owner_column("recruitment_id", "recruitments"),
     sa.Column("label", sa.String(200), nullable=False),
     sa.Column("statement", sa.Text, nullable=False, default=""),
     sa.Column("category", sa.String(100), nullable=False, default=""),
@@ -89,13 +95,7 @@ candidates = sa.Table(
     "candidates",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column(
-        "recruitment_id",
-        sa.String(36),
-        sa.ForeignKey("recruitments.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owner_column("recruitment_id", "recruitments"),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("email", sa.String(200), nullable=False, default=""),
     sa.Column("phone", sa.String(50), nullable=False, default=""),
@@ -115,13 +115,7 @@ evaluations = sa.Table(
     "evaluations",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column(
-        "candidate_id",
-        sa.String(36),
-        sa.ForeignKey("candidates.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owner_column("candidate_id", "candidates"),
     sa.Column("stage", sa.String(40), nullable=False),
     sa.Column(
         "criterion_id",
@@ -148,13 +142,7 @@ stage_decisions = sa.Table(
     "stage_decisions",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column(
-        "candidate_id",
-        sa.String(36),
-        sa.ForeignKey("candidates.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owner_column("candidate_id", "candidates"),
     sa.Column("stage", sa.String(40), nullable=False),
     sa.Column("decision", sa.String(20), nullable=False),
     sa.Column("decided_by", sa.String(200), nullable=False),
@@ -202,13 +190,7 @@ culture_notes = sa.Table(
     "culture_notes",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column(
-        "candidate_id",
-        sa.String(36),
-        sa.ForeignKey("candidates.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owner_column("candidate_id", "candidates"),
     sa.Column("author", sa.String(200), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("warning", sa.Boolean, nullable=False, default=False),
@@ -220,13 +202,7 @@ reference_calls = sa.Table(
     "reference_calls",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column(
-        "candidate_id",
-        sa.String(36),
-        sa.ForeignKey("candidates.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owner_column("candidate_id", "candidates"),
     sa.Column("referee_name", sa.String(200), nullable=False),
     sa.Column("relation", sa.String(200), nullable=False, default=""),
     sa.Column("organisation", sa.String(200), nullable=False, default=""),
