@@ -149,19 +149,8 @@ def meeting() -> None:
     )
     st.dataframe(table, hide_index=True, width="stretch")
 
-    st.header("Notes par critère")
-    order = list(comparison.ranked(view)["candidat"])
-    show_chart(heatmap_chart(comparison, order))
-    st.caption(
-        "Moyenne des notes soumises (1 à 3) ; « n.é. » : non évalué, jamais compté comme zéro."
-    )
     with st.expander("Apport de chaque critère au score (données du classement)"):
         st.dataframe(contribution_table(comparison, view), width="stretch")
-    with st.expander("Données de la grille"):
-        grid = heatmap_frame(comparison, order).pivot(
-            index="candidat", columns="critere", values="etiquette"
-        )
-        st.dataframe(grid.reindex(order), width="stretch")
 
     st.header("Ce qui reste à vérifier")
     gaps = shortlist_gaps(snapshot, weights, candidate_ids=shown_ids)
@@ -214,6 +203,18 @@ def meeting() -> None:
 
 
 meeting()
+
+# Ratings do not depend on the weights: drawn once per full run, outside the fragment, in the
+# order of the saved brief's ranking.
+st.header("Notes par critère")
+order = list(base_comparison.ranked(view)["candidat"])
+show_chart(heatmap_chart(base_comparison, order))
+st.caption("Moyenne des notes soumises (1 à 3) ; « n.é. » : non évalué, jamais compté comme zéro.")
+with st.expander("Données de la grille"):
+    grid = heatmap_frame(base_comparison, order).pivot(
+        index="candidat", columns="critere", values="etiquette"
+    )
+    st.dataframe(grid.reindex(order), width="stretch")
 
 st.header("Désaccords entre évaluateurs")
 spread = spread_frame(base_comparison)
