@@ -17,7 +17,7 @@ from selection.exports import (
     to_csv,
 )
 from selection.model import RecruitmentSnapshot, ValidationError
-from selection.reports import decision_record_html, decision_record_markdown
+from selection.reports import decision_record, render_html, render_markdown
 from selection.scoring import Comparison
 
 
@@ -64,18 +64,20 @@ def decision_record_downloads(
     user: str,
 ) -> None:
     """The decision record kept with the procurement file, as Markdown and printable HTML."""
-    kwargs = {"robustness": robustness, "open_gaps": open_gaps, "decided_by": user or ""}
+    record = decision_record(
+        snapshot, comparison, robustness=robustness, open_gaps=open_gaps, decided_by=user or ""
+    )
     title = snapshot.recruitment.title
     left, right = st.columns(2)
     left.download_button(
         "Télécharger le relevé de décision (Markdown)",
-        decision_record_markdown(snapshot, comparison, **kwargs),
+        render_markdown(record),
         file_name=export_filename(title, "releve-de-decision", "md", date.today()),
         mime="text/markdown",
     )
     right.download_button(
         "Télécharger le relevé de décision à imprimer (HTML)",
-        decision_record_html(snapshot, comparison, **kwargs),
+        render_html(record),
         file_name=export_filename(title, "releve-de-decision", "html", date.today()),
         mime="text/html",
     )
