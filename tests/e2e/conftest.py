@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,13 +96,17 @@ def launch_streamlit(
     workdir: Path,
     database_url: str | None = None,
     timeout_s: float = SERVER_START_TIMEOUT_S,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
 ) -> StreamlitServer:
     """Start ``streamlit run script`` on a free port and return once /_stcore/health says ok.
 
     The bound on the wait keeps a broken start from hanging the suite; the server log is quoted
     in the failure so the cause is visible.
     """
-    port = free_port()
+    port = port or free_port()
     env = dict(os.environ)
     if database_url:
         env[DATABASE_URL_ENV] = database_url
@@ -118,20 +122,21 @@ def launch_streamlit(
                 "--server.port",
                 str(port),
                 "--server.address",
-                "127.0.0.1",
+                host,
                 "--server.headless",
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = StreamlitServer(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    server = StreamlitServer(url=f"http://{host}:{port}", process=process, log_path=log_path)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -9,14 +9,7 @@ the callback and the identity cookie work together.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +17,14 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from selection.demo import load_demo
-from selection.storage import DATABASE_URL_ENV, Store
+from selection.storage import Store
 from tests.e2e.conftest import (
     ROOT,
     BrowserPage,
+    StreamlitServer,
     assert_no_exception,
     free_port,
+    launch_streamlit,
     wait_for_app,
 )
 
@@ -41,46 +36,20 @@ OUTSIDER = "intrus@example.org"
 CANDIDATE = "Alice Moreau"
 DEMO_TITLE = "Développeur·se fullstack"
 CLIENT_ID = "selection-e2e"
-START_TIMEOUT_S = 60.0
 PROVIDER_STYLESHEET = "https://cdn.jsdelivr.net/npm/@picocss/**"
 
 
 @dataclass
 class SecuredApp:
-    """The app with login on: its URL (always ``localhost``, the host of the auth cookie)."""
+    """The app with login on (always on ``localhost``, the host of the auth cookie) and the
+    database it was seeded in."""
 
-    url: str
+    server: StreamlitServer
     database_url: str
-    process: subprocess.Popen
-    log_path: Path
 
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, log: Callable[[], str]) -> None:
-    """Poll the health route of a process we started; its log explains a failed start."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited with {process.returncode}:\n{log()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)  # polling a starting process, not waiting on a page
-    raise RuntimeError(f"{url} not healthy after {START_TIMEOUT_S:.0f} s:\n{log()}")
+    @property
+    def url(self) -> str:
+        return self.server.url
 
 
 @pytest.fixture(scope="module")
@@ -121,45 +90,18 @@ def secured_app(
     port = free_port()
     secrets = workdir / "secrets.toml"
     write_secrets(secrets, port, oidc_provider)
-    log_path = workdir / "streamlit.log"
-    env = {**os.environ, DATABASE_URL_ENV: database_url}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "localhost",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--secrets.files",
-                str(secrets),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    app = SecuredApp(
-        url=f"http://localhost:{port}",
-        database_url=database_url,
-        process=process,
-        log_path=log_path,
+    server = launch_streamlit(
+        ROOT / "app.py",
+        workdir,
+        database_url,
+        host="localhost",
+        port=port,
+        extra_args=["--secrets.files", str(secrets)],
     )
     try:
-        wait_until_healthy(f"{app.url}/_stcore/health", process, app.log)
-        yield app
+        yield SecuredApp(server=server, database_url=database_url)
     finally:
-        app.stop()
+        server.stop()
 
 
 # --- helpers ------------------------------------------------------------------------------
