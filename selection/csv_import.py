@@ -28,14 +28,7 @@ from selection.model import Candidate, Criterion, ValidationError
 from selection.stages import STAGES
 from selection.storage import (
     Store,
-    _audit,
-    _candidate_row,
-    _criterion_row,
-    _require_recruitment,
-    candidates,
-    criteria,
     new_id,
-    now,
 )
 
 Kind = Literal["criteria", "candidates"]
@@ -440,12 +433,7 @@ def import_criteria_into(
     """Check a criteria CSV and add its criteria after the existing ones, in one transaction."""
     existing = store.list_criteria(recruitment_id)
     result = import_criteria_csv(data, recruitment_id, existing)
-    with store.write() as conn:
-        _require_recruitment(conn, recruitment_id)
-        conn.execute(criteria.insert(), [{"id": c.id, **_criterion_row(c)} for c in result.items])
-        _audit(
-            conn, actor, "import_csv", recruitment_id, "critères", f"{len(result.items)} critère(s)"
-        )
+    store.add_imported(recruitment_id, new_criteria=result.items, actor=actor, subject="critères")
     return result
 
 
@@ -454,27 +442,7 @@ def import_candidates_into(
 ) -> CsvImport:
     """Check a candidate CSV and add every person in one transaction (all or none)."""
     result = import_candidates_csv(data, recruitment_id, store.list_candidates(recruitment_id))
-    stamp = now()
-    with store.write() as conn:
-        _require_recruitment(conn, recruitment_id)
-        conn.execute(
-            candidates.insert(),
-            [
-                {
-                    "id": c.id,
-                    "recruitment_id": recruitment_id,
-                    "created_at": stamp,
-                    **_candidate_row(c),
-                }
-                for c in result.items
-            ],
-        )
-        _audit(
-            conn,
-            actor,
-            "import_csv",
-            recruitment_id,
-            "personnes candidates",
-            f"{len(result.items)} personne(s)",
-        )
+    store.add_imported(
+        recruitment_id, new_candidates=result.items, actor=actor, subject="personnes candidates"
+    )
     return result

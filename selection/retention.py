@@ -47,9 +47,6 @@ from selection.reports import (
 from selection.stages import STAGE_BY_CODE
 from selection.storage import (
     Store,
-    _audit,
-    _delete_candidate_rows,
-    candidates,
     evaluation_history,
     evaluations,
 )
@@ -239,20 +236,9 @@ def purge(store: Store, items: Iterable[PurgeItem], actor: str) -> int:
     """Delete the listed people and everything about them in one transaction, with one audit
     entry per person. The entry names the person by id only: the point is to forget them.
     Returns how many people were deleted (someone already erased is skipped)."""
-    wanted = {item.candidate_id: item for item in items}
-    if not wanted:
-        return 0
-    with store.write() as conn:
-        present = list(
-            conn.execute(
-                sa.select(candidates.c.id).where(candidates.c.id.in_(list(wanted)))
-            ).scalars()
-        )
-        _delete_candidate_rows(conn, present)
-        for cid in present:
-            item = wanted[cid]
-            _audit(conn, actor, "purge", item.recruitment_id, f"personne {cid}", item.reason)
-    return len(present)
+    return store.purge_candidates(
+        ((item.candidate_id, item.recruitment_id, item.reason) for item in items), actor
+    )
 
 
 # --------------------------------------------------------------------- right of access

@@ -542,6 +542,69 @@ class Store:
                 conn, actor, "effacement", row.recruitment_id, f"personne {candidate_id}", reason
             )
 
+    def add_imported(
+        self,
+        recruitment_id: str,
+        *,
+        new_criteria: Iterable[Criterion] = (),
+        new_candidates: Iterable[Candidate] = (),
+        actor: str,
+        subject: str,
+    ) -> None:
+        """Add criteria or candidates read from a spreadsheet, all or none, with one audit
+        entry. Labels are checked again under the write lock, so a concurrent edit gives a
+        French message rather than a constraint error."""
+        crits = [c.validated() for c in new_criteria]
+        cands = [c.validated() for c in new_candidates]
+        stamp = now()
+        with self.write() as conn:
+            _require_recruitment(conn, recruitment_id)
+            taken = {
+                label.casefold()
+                for label in conn.execute(
+                    sa.select(criteria.c.label).where(criteria.c.recruitment_id == recruitment_id)
+                ).scalars()
+            }
+            clash = sorted(c.label for c in crits if c.label.casefold() in taken)
+            if clash:
+                raise ValidationError(f"Critère déjà présent : {', '.join(clash)}.")
+            if crits:
+                conn.execute(criteria.insert(), [{"id": c.id, **_criterion_row(c)} for c in crits])
+            if cands:
+                conn.execute(
+                    candidates.insert(),
+                    [
+                        {
+                            "id": c.id,
+                            "recruitment_id": recruitment_id,
+                            "created_at": c.created_at or stamp,
+                            **_candidate_row(c),
+                        }
+                        for c in cands
+                    ],
+                )
+            details = f"{len(crits)} critère(s), {len(cands)} personne(s)"
+            _audit(conn, actor, "import_csv", recruitment_id, subject, details)
+
+    def purge_candidates(self, due: Iterable[tuple[str, str, str]], actor: str) -> int:
+        """Delete people whose retention period is over — (candidate id, recruitment id,
+        reason) — in one transaction, one audit entry each, by id only. Someone already erased
+        is skipped; returns how many were deleted."""
+        wanted = {cid: (rid, reason) for cid, rid, reason in due}
+        if not wanted:
+            return 0
+        with self.write() as conn:
+            present = list(
+                conn.execute(
+                    sa.select(candidates.c.id).where(candidates.c.id.in_(list(wanted)))
+                ).scalars()
+            )
+            _delete_candidate_rows(conn, present)
+            for cid in present:
+                rid, reason = wanted[cid]
+                _audit(conn, actor, "purge", rid, f"personne {cid}", reason)
+        return len(present)
+
     # ---------------------------------------------------------------- culture and references
 
     def save_culture_note(self, note: CultureNote) -> CultureNote:

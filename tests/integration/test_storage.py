@@ -288,3 +288,18 @@ def test_final_choice_is_audited_by_id_in_the_same_write(store: Store) -> None:
     )
     (entry,) = [a for a in store.list_audit() if a["action"] == "choix_final"]
     assert entry["subject"] == f"personne {cand.id}" and "Ana" not in entry["subject"]
+
+
+def test_imported_criterion_clashing_with_an_existing_label_is_refused(store: Store) -> None:
+    rec = make_recruitment(store)
+    store.save_criteria(rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="Code")])
+    before = store.count_rows()
+    with pytest.raises(ValidationError, match="déjà présent"):
+        store.add_imported(
+            rec.id,
+            new_criteria=[Criterion(id=new_id(), recruitment_id=rec.id, label="code")],
+            new_candidates=[Candidate(id=new_id(), recruitment_id=rec.id, name="Ana")],
+            actor="Camille",
+            subject="critères",
+        )
+    assert store.count_rows() == before
