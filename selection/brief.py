@@ -51,6 +51,14 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _flag(value: object) -> bool:
+    """A tick box of the grid: a new row's empty cell (None, or NaN once pandas fills it) is
+    unticked, never truthy."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return bool(value)
+
+
 def criteria_from_grid(
     grid: pd.DataFrame, recruitment_id: str, existing: list[Criterion]
 ) -> list[Criterion]:
@@ -74,7 +82,7 @@ def criteria_from_grid(
             )
         level = LEVEL_BY_LABEL[level_label]
         previous = by_id.get(str(row_id)) if isinstance(row_id, str) else None
-        stages = tuple(s.code for s in STAGES if bool(row.get(stage_column(s.code), False)))
+        stages = tuple(s.code for s in STAGES if _flag(row.get(stage_column(s.code))))
         weight = previous.weight if previous and previous.weight_level == level else float(level)
         out.append(
             Criterion(
@@ -85,7 +93,7 @@ def criteria_from_grid(
                 category=_text(row.get("Catégorie")),
                 weight_level=level,
                 weight=weight,
-                must_have=bool(row.get("Obligatoire", False)),
+                must_have=_flag(row.get("Obligatoire")),
                 stages=stages,
                 position=position,
                 questions=previous.questions if previous else (),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -116,6 +116,11 @@ def _percent(values: pd.Series) -> pd.Series:
     return (values.astype(float) * 100).round(1)
 
 
+def _texts(values: Iterable[str | None]) -> pd.Series:
+    """Text cells where a missing value stays None (pandas 3 would turn it into NaN)."""
+    return pd.Series(list(values), dtype=object)
+
+
 def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return None if pd.isna(value) else value.date()
@@ -186,16 +191,16 @@ def comparison_frame(
             "Points possibles": table["points_total"].round().astype("Int64"),
             "Critères obligatoires": [MUST_HAVE_STATUS.get(s, s) for s in table["obligatoires"]],
             "Notes soumises": table["nb_notes"].astype("Int64"),
-            "Étape atteinte": [
+            "Étape atteinte": _texts(
                 STAGE_BY_CODE[c].label if c in STAGE_BY_CODE else None for c in status["etape"]
-            ],
-            "Statut": [
+            ),
+            "Statut": _texts(
                 CANDIDATE_STATUS.get(s, s) if isinstance(s, str) else None for s in status["statut"]
-            ],
-            "Dernière décision": [
+            ),
+            "Dernière décision": _texts(
                 DECISIONS.get(d, d) if isinstance(d, str) else None
                 for d in status["derniere_decision"]
-            ],
+            ),
             "Date de la dernière décision": [_as_date(d) for d in status["derniere_decision_le"]],
         }
     )
