@@ -37,15 +37,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from selection.model import (  # noqa: E402
+from selection.domain.model import (  # noqa: E402
     Candidate,
     Evaluation,
     Recruitment,
     RecruitmentSnapshot,
     StageDecision,
 )
-from selection.presets import load_preset  # noqa: E402
-from selection.storage import Store, new_id, now  # noqa: E402
+from selection.domain.presets import load_preset  # noqa: E402
+from selection.storage.store import Store, new_id, now  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,

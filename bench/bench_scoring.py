@@ -21,17 +21,17 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from selection.gaps import find_gaps, shortlist_gaps
-from selection.model import (
+from selection.analysis.gaps import find_gaps, shortlist_gaps
+from selection.analysis.robustness import analyse, weight_flip_thresholds
+from selection.analysis.scoring import compare
+from selection.domain.model import (
     Candidate,
     Criterion,
     Evaluation,
     Recruitment,
     RecruitmentSnapshot,
 )
-from selection.robustness import analyse, weight_flip_thresholds
-from selection.scoring import compare
-from selection.stages import SCORED_STAGE_CODES, STAGE_CODES
+from selection.domain.stages import SCORED_STAGE_CODES, STAGE_CODES
 
 INTERVIEWERS = ("Aïcha", "Benoît", "Camille")
 REPEAT = 5

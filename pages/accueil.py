@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.demo import load_demo
-from selection.overview import recruitment_overview
+from selection.analysis.overview import recruitment_overview
+from selection.services.demo import load_demo
 from ui.bootstrap import page_path, select_recruitment, start_page
 
 ctx = start_page("Sélection d'un nouveau membre d'équipe", needs_recruitment=False)

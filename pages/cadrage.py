@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection import labels
-from selection.brief import (
+from selection.analysis.brief_checks import check_brief
+from selection.domain import labels
+from selection.domain.model import Recruitment, ValidationError
+from selection.domain.presets import list_presets, preset_notes
+from selection.domain.stages import STAGES
+from selection.services.brief import (
     criteria_from_grid,
     criteria_grid,
     duplicate_brief,
@@ -13,11 +17,7 @@ from selection.brief import (
     preset_key_for,
     stage_column,
 )
-from selection.brief_checks import check_brief
-from selection.model import Recruitment, ValidationError
-from selection.presets import list_presets, preset_notes
-from selection.stages import STAGES
-from selection.storage import now
+from selection.storage.store import now
 from ui.bootstrap import select_recruitment, start_page
 from ui.widgets import form_key, members_section, reset_form
 

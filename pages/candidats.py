@@ -8,17 +8,17 @@ from datetime import date
 
 import streamlit as st
 
-from selection import labels
-from selection.decisions import check_decision
-from selection.exports import export_filename
-from selection.logistics import logistics_flags
-from selection.model import Candidate, StageDecision, ValidationError
-from selection.people import candidate_overview
-from selection.progress import candidate_status
-from selection.reports import candidate_report_markdown
-from selection.signals import candidate_signals
-from selection.stages import STAGE_BY_CODE, STAGES
-from selection.storage import new_id
+from selection.analysis.logistics import logistics_flags
+from selection.analysis.people import candidate_overview
+from selection.analysis.progress import candidate_status
+from selection.analysis.signals import candidate_signals
+from selection.documents.exports import export_filename
+from selection.documents.reports import candidate_report_markdown
+from selection.domain import labels
+from selection.domain.model import Candidate, StageDecision, ValidationError
+from selection.domain.stages import STAGE_BY_CODE, STAGES
+from selection.services.decisions import check_decision
+from selection.storage.store import new_id
 from ui.bootstrap import require_user, start_page
 from ui.widgets import form_key, reset_form
 

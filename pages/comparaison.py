@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection import labels
-from selection.charts.comparison import (
-    heatmap_chart,
-    heatmap_frame,
-    probability_chart,
-    ranking_chart,
-    spread_chart,
-    spread_frame,
-    stage_evolution_chart,
-)
-from selection.gaps import shortlist_gaps
-from selection.meeting import (
+from selection.analysis.gaps import shortlist_gaps
+from selection.analysis.meeting import (
     analyse_robustness,
     contribution_table,
     display_table,
@@ -26,11 +16,21 @@ from selection.meeting import (
     probability_table,
     weights_changed,
 )
-from selection.model import ValidationError
-from selection.progress import candidate_status
-from selection.scoring import compare, stage_means, stage_scores_from
-from selection.signals import candidate_signals
-from selection.stages import STAGES
+from selection.analysis.progress import candidate_status
+from selection.analysis.scoring import compare, stage_means, stage_scores_from
+from selection.analysis.signals import candidate_signals
+from selection.charts.comparison import (
+    heatmap_chart,
+    heatmap_frame,
+    probability_chart,
+    ranking_chart,
+    spread_chart,
+    spread_frame,
+    stage_evolution_chart,
+)
+from selection.domain import labels
+from selection.domain.model import ValidationError
+from selection.domain.stages import STAGES
 from ui.bootstrap import start_page
 from ui.widgets import csv_downloads, decision_record_downloads, show_chart
 

@@ -8,11 +8,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from selection.backup import backup_filename, export_backup, import_backup
-from selection.csv_import import import_candidates_into, import_criteria_into, template_csv
-from selection.exports import export_filename
-from selection.model import ValidationError
-from selection.retention import (
+from selection.documents.exports import export_filename
+from selection.domain.model import ValidationError
+from selection.services.imports import template_csv
+from selection.services.retention import (
     RetentionSettings,
     access_export,
     load_settings,
@@ -20,7 +19,9 @@ from selection.retention import (
     save_settings,
     to_purge,
 )
-from selection.storage import now
+from selection.storage.backup import backup_filename, export_backup, import_backup
+from selection.storage.csv_import import import_candidates_into, import_criteria_into
+from selection.storage.store import now
 from ui.bootstrap import require_user, start_page
 
 ctx = start_page("Données et protection des données", needs_recruitment=False)

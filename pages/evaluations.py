@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection import labels
-from selection.culture import SEVERITY_LABELS
-from selection.evaluation import (
+from selection.analysis.culture import SEVERITY_LABELS
+from selection.analysis.logistics import logistics_badge
+from selection.domain import labels
+from selection.domain.model import SEVERITIES, CultureNote, ValidationError
+from selection.domain.stages import CULTURE, STAGE_BY_CODE
+from selection.services.evaluation import (
     RATING_CHOICES,
     RatingInput,
     build_evaluations,
@@ -20,10 +23,7 @@ from selection.evaluation import (
     rateable_stages,
     rating_grid,
 )
-from selection.logistics import logistics_badge
-from selection.model import SEVERITIES, CultureNote, ValidationError
-from selection.stages import CULTURE, STAGE_BY_CODE
-from selection.storage import new_id
+from selection.storage.store import new_id
 from ui.bootstrap import require_user, start_page
 from ui.widgets import form_key, reset_form
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.brief import preset_key_for
-from selection.kits import build_kit, kit_filename, kit_html, kit_markdown
-from selection.stages import STAGE_BY_CODE, STAGES
+from selection.documents.kits import build_kit, kit_filename, kit_html, kit_markdown
+from selection.domain.stages import STAGE_BY_CODE, STAGES
+from selection.services.brief import preset_key_for
 from ui.bootstrap import start_page
 
 ctx = start_page("Kits d'entretien")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from selection.charts.progress import funnel_chart, timeline_chart
-from selection.progress import (
+from selection.analysis.progress import (
     funnel,
     owed_evaluations,
     stage_lengths,
@@ -14,7 +13,8 @@ from selection.progress import (
     timeline_table,
     waiting_for_answer,
 )
-from selection.storage import now
+from selection.charts.progress import funnel_chart, timeline_chart
+from selection.storage.store import now
 from ui.bootstrap import start_page
 from ui.widgets import show_chart
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection import labels
-from selection.evaluation import RatingInput
-from selection.gaps import (
+from selection.analysis.gaps import (
     gaps_for_candidate,
     guide_filename,
     guide_html,
     guide_markdown,
     reference_guide,
 )
-from selection.meeting import gap_table
-from selection.model import ValidationError
-from selection.progress import candidate_status
-from selection.references import RECOMMENDATION_LABELS, build_reference_call
-from selection.storage import now
+from selection.analysis.meeting import gap_table
+from selection.analysis.progress import candidate_status
+from selection.domain import labels
+from selection.domain.model import ValidationError
+from selection.services.evaluation import RatingInput
+from selection.services.references import RECOMMENDATION_LABELS, build_reference_call
+from selection.storage.store import now
 from ui.bootstrap import require_user, start_page
 from ui.widgets import form_key, reset_form
 

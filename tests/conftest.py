@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from selection.storage import DATABASE_URL_ENV, Store  # noqa: E402
+from selection.storage.store import DATABASE_URL_ENV, Store  # noqa: E402
 
 POSTGRES_URL_ENV = "SELECTION_TEST_POSTGRES_URL"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from selection.model import (
+from selection.domain.model import (
     Candidate,
     Criterion,
     Evaluation,
@@ -10,7 +10,7 @@ from selection.model import (
     RecruitmentSnapshot,
     StageDecision,
 )
-from selection.storage import new_id
+from selection.storage.store import new_id
 
 
 def snapshot(

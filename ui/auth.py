@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from selection.storage import Store
+from selection.storage.store import Store
 
 
 @dataclass(frozen=True)

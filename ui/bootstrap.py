@@ -15,9 +15,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from selection.demo import load_demo
-from selection.model import Recruitment
-from selection.storage import Store, database_url
+from selection.domain.model import Recruitment
+from selection.services.demo import load_demo
+from selection.storage.store import Store, database_url
 from ui.auth import Identity, auth_configured, logged_in_identity, login_screen
 
 ROOT = Path(__file__).resolve().parent.parent

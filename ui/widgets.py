@@ -9,16 +9,16 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from selection.exports import (
+from selection.analysis.scoring import Comparison
+from selection.documents.exports import (
     CSV_DIALECTS,
     comparison_frame,
     csv_filename,
     export_filename,
     to_csv,
 )
-from selection.model import RecruitmentSnapshot, ValidationError
-from selection.reports import decision_record, render_html, render_markdown
-from selection.scoring import Comparison
+from selection.documents.reports import decision_record, render_html, render_markdown
+from selection.domain.model import RecruitmentSnapshot, ValidationError
 
 
 def show_chart(chart: alt.TopLevelMixin, container: DeltaGenerator | None = None) -> None:

@@ -6,6 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from selection.analysis.scoring import DISAGREEMENT_SPREAD, VIEW_COLUMNS, Comparison
 from selection.charts.theme import (
     GREY_SECONDARY,
     GREY_TEXT,
@@ -15,8 +16,7 @@ from selection.charts.theme import (
     fr_format_expr,
     styled,
 )
-from selection.scoring import DISAGREEMENT_SPREAD, VIEW_COLUMNS, Comparison
-from selection.stages import STAGES
+from selection.domain.stages import STAGES
 
 VIEW_AXIS: dict[str, tuple[str, str]] = {
     # view → (axis title, d3 format)

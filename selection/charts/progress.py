@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from selection.charts.theme import GREY_TEXT, PALETTE, styled
-from selection.stages import STAGES
+from selection.domain.stages import STAGES
 
 
 def funnel_chart(funnel: pd.DataFrame) -> alt.TopLevelMixin:

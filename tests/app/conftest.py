@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from selection.storage import Store
+from selection.storage.store import Store
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from selection.demo import load_demo
-from selection.storage import Store
+from selection.services.demo import load_demo
+from selection.storage.store import Store
 from tests.app.conftest import no_exception
 
 AUTH = {

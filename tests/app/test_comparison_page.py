@@ -8,8 +8,8 @@ import pandas as pd
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from selection.model import Candidate, Criterion, Evaluation, Recruitment, StageDecision
-from selection.storage import Store, new_id
+from selection.domain.model import Candidate, Criterion, Evaluation, Recruitment, StageDecision
+from selection.storage.store import Store, new_id
 from tests.app.conftest import no_exception
 
 PAGE = "pages/comparaison.py"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from selection.storage import Store
+from selection.storage.store import Store
 from tests.app.conftest import no_exception
 from ui.bootstrap import PAGES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from selection.storage import Store
+from selection.storage.store import Store
 from tests.app.conftest import no_exception
 
 

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from selection.demo import DEMO_PATH, demo_snapshot
-from selection.labels import RATING_ANCHORS
-from selection.overview import recruitment_overview
-from selection.presets import list_presets, load_preset
-from selection.stages import STAGE_BY_CODE
+from selection.analysis.overview import recruitment_overview
+from selection.domain.labels import RATING_ANCHORS
+from selection.domain.presets import list_presets, load_preset
+from selection.domain.stages import STAGE_BY_CODE
+from selection.services.demo import DEMO_PATH, demo_snapshot
 from tests.e2e.conftest import (
     BrowserPage,
     StreamlitServer,

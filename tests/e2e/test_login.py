@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from selection.demo import load_demo
-from selection.storage import Store
+from selection.services.demo import load_demo
+from selection.storage.store import Store
 from tests.e2e.conftest import (
     ROOT,
     BrowserPage,

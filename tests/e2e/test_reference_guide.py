@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from selection.demo import demo_snapshot
-from selection.gaps import gaps_for_candidate
+from selection.analysis.gaps import gaps_for_candidate
+from selection.services.demo import demo_snapshot
 from tests.e2e.conftest import (
     BrowserPage,
     StreamlitServer,

@@ -17,16 +17,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from selection import backup, storage
-from selection.backup import (
-    MAX_IMPORT_BYTES,
-    ImportRefused,
-    export_backup,
-    import_backup,
-    read_backup,
-)
-from selection.demo import load_demo
-from selection.model import (
+from selection.domain.model import (
     DECISION_VALUES,
     RECOMMENDATIONS,
     SEVERITIES,
@@ -40,8 +31,18 @@ from selection.model import (
     StageDecision,
     ValidationError,
 )
-from selection.stages import STAGE_CODES
-from selection.storage import Store, new_id
+from selection.domain.stages import STAGE_CODES
+from selection.services.demo import load_demo
+from selection.storage import backup
+from selection.storage import store as storage
+from selection.storage.backup import (
+    MAX_IMPORT_BYTES,
+    ImportRefused,
+    export_backup,
+    import_backup,
+    read_backup,
+)
+from selection.storage.store import Store, new_id
 
 # ----------------------------------------------------------------------------- helpers
 

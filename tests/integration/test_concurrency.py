@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from selection import storage
-from selection.model import (
+from selection.domain.model import (
     Candidate,
     Criterion,
     Evaluation,
@@ -24,8 +23,9 @@ from selection.model import (
     RecruitmentSnapshot,
     StageDecision,
 )
-from selection.stages import SCORED_STAGE_CODES
-from selection.storage import Store, new_id
+from selection.domain.stages import SCORED_STAGE_CODES
+from selection.storage import store as storage
+from selection.storage.store import Store, new_id
 
 WRITERS = 8
 CRITERIA = 10
@@ -144,7 +144,7 @@ def _crash_writer(url: str, operation: str, payload: Any, after: int, inside: An
 
     sa.event.listen(store.engine, "after_cursor_execute", hold)
     if operation == "import":
-        from selection.backup import import_backup
+        from selection.storage.backup import import_backup
 
         import_backup(store, payload, actor="Test")
     else:
@@ -160,7 +160,7 @@ def full_dump(store: Store) -> dict[str, list[tuple]]:
 
 
 def big_backup(tmp_path: Path) -> tuple[bytes, int]:
-    from selection.backup import export_backup
+    from selection.storage.backup import export_backup
 
     source = Store.open(f"sqlite:///{tmp_path / 'source.db'}")
     snap = brief("Gros import", 20, 40)
@@ -209,7 +209,7 @@ def test_a_writer_killed_mid_transaction_leaves_the_database_consistent(
 
     # The database is usable again at once and the same operation then lands in full.
     if operation == "import":
-        from selection.backup import import_backup
+        from selection.storage.backup import import_backup
 
         import_backup(after_crash, payload, actor="Test")
     else:

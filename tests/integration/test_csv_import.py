@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from selection.csv_import import (
+from selection.domain.model import Criterion, Recruitment, ValidationError
+from selection.services.imports import template_csv
+from selection.storage.csv_import import (
     import_candidates_csv,
     import_candidates_into,
     import_criteria_csv,
     import_criteria_into,
-    template_csv,
 )
-from selection.model import Criterion, Recruitment, ValidationError
-from selection.storage import Store, new_id
+from selection.storage.store import Store, new_id
 
 CRITERIA_ROWS = [
     ["Intitulé", "Énoncé", "Catégorie", "Niveau", "Obligatoire", "Étapes"],

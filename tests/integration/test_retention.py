@@ -7,8 +7,7 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
-from selection import storage
-from selection.model import (
+from selection.domain.model import (
     Candidate,
     Criterion,
     CultureNote,
@@ -19,7 +18,7 @@ from selection.model import (
     StageDecision,
     ValidationError,
 )
-from selection.retention import (
+from selection.services.retention import (
     RetentionSettings,
     access_export,
     add_months,
@@ -28,7 +27,8 @@ from selection.retention import (
     save_settings,
     to_purge,
 )
-from selection.storage import Store, new_id
+from selection.storage import store as storage
+from selection.storage.store import Store, new_id
 
 TODAY = date(2026, 6, 15)
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from selection import storage
-from selection.demo import load_demo
-from selection.model import (
+from selection.domain.model import (
     Candidate,
     Criterion,
     Evaluation,
@@ -14,7 +12,9 @@ from selection.model import (
     StageDecision,
     ValidationError,
 )
-from selection.storage import SCHEMA_VERSION, Store, new_id
+from selection.services.demo import load_demo
+from selection.storage import store as storage
+from selection.storage.store import SCHEMA_VERSION, Store, new_id
 
 
 def make_recruitment(store: Store, title: str = "Développeur·se") -> Recruitment:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from selection.brief import (
+from selection.domain.model import ValidationError
+from selection.services.brief import (
     criteria_from_grid,
     criteria_grid,
     duplicate_brief,
@@ -13,7 +14,6 @@ from selection.brief import (
     preset_key_for,
     stage_column,
 )
-from selection.model import ValidationError
 from tests.factories import snapshot
 
 

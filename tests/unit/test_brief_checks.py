@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from selection.brief_checks import (
+from selection.analysis.brief_checks import (
     HINT,
     JOB_SKILL_AT_CULTURE,
     LATE_KEY_CHECK,
@@ -16,8 +16,8 @@ from selection.brief_checks import (
     check_brief,
     is_culture_category,
 )
-from selection.model import Criterion
-from selection.presets import list_presets, load_preset
+from selection.domain.model import Criterion
+from selection.domain.presets import list_presets, load_preset
 
 
 def crit(

@@ -7,6 +7,9 @@ import json
 import pandas as pd
 import pytest
 
+from selection.analysis.progress import funnel, timeline
+from selection.analysis.robustness import analyse
+from selection.analysis.scoring import compare, stage_scores
 from selection.charts.comparison import (
     heatmap_chart,
     heatmap_frame,
@@ -16,10 +19,7 @@ from selection.charts.comparison import (
     stage_evolution_chart,
 )
 from selection.charts.progress import funnel_chart, timeline_chart
-from selection.demo import demo_snapshot
-from selection.progress import funnel, timeline
-from selection.robustness import analyse
-from selection.scoring import compare, stage_scores
+from selection.services.demo import demo_snapshot
 
 
 @pytest.fixture(scope="module")

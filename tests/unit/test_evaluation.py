@@ -6,8 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from selection.decisions import check_decision
-from selection.evaluation import (
+from selection.analysis.scoring import compare
+from selection.domain.model import CultureNote, StageDecision, ValidationError
+from selection.services.decisions import check_decision
+from selection.services.evaluation import (
     RatingInput,
     build_evaluations,
     culture_notes_visible,
@@ -15,9 +17,7 @@ from selection.evaluation import (
     panel_view,
     rating_grid,
 )
-from selection.model import CultureNote, StageDecision, ValidationError
-from selection.scoring import compare
-from selection.storage import new_id
+from selection.storage.store import new_id
 from tests.factories import snapshot
 
 

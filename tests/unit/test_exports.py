@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from selection.exports import (
+from selection.analysis.progress import candidate_status
+from selection.analysis.scoring import compare
+from selection.documents.exports import (
     CSV_DIALECTS,
     FORMULA_PREFIXES,
     comparison_frame,
@@ -19,8 +21,8 @@ from selection.exports import (
     neutralise,
     to_csv,
 )
-from selection.labels import CANDIDATE_STATUS, DECISIONS, MUST_HAVE_STATUS
-from selection.model import (
+from selection.domain.labels import CANDIDATE_STATUS, DECISIONS, MUST_HAVE_STATUS
+from selection.domain.model import (
     Candidate,
     Criterion,
     Evaluation,
@@ -29,9 +31,7 @@ from selection.model import (
     StageDecision,
     ValidationError,
 )
-from selection.progress import candidate_status
-from selection.scoring import compare
-from selection.stages import STAGE_BY_CODE
+from selection.domain.stages import STAGE_BY_CODE
 
 BOM = b"\xef\xbb\xbf"
 DANGEROUS_NAMES = [

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from selection.gaps import (
+from selection.analysis.gaps import (
     DISAGREEMENT_SPREAD,
     find_gaps,
     gaps_for_candidate,
@@ -18,7 +18,8 @@ from selection.gaps import (
     reference_guide,
     shortlist_gaps,
 )
-from selection.model import (
+from selection.analysis.scoring import compare
+from selection.domain.model import (
     Candidate,
     Criterion,
     Evaluation,
@@ -27,7 +28,6 @@ from selection.model import (
     StageDecision,
     ValidationError,
 )
-from selection.scoring import compare
 
 # (candidate, criterion, interviewer, rating) or with keyword extras in a dict
 Rating = tuple

@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from selection.kits import build_kit, kit_filename, kit_html, kit_markdown
-from selection.labels import NOT_RATED, RATING_ANCHORS
-from selection.model import Criterion, Recruitment, ValidationError
-from selection.presets import get_preset, list_presets, load_preset
-from selection.stages import STAGE_CODES, STAGES
+from selection.documents.kits import build_kit, kit_filename, kit_html, kit_markdown
+from selection.domain.labels import NOT_RATED, RATING_ANCHORS
+from selection.domain.model import Criterion, Recruitment, ValidationError
+from selection.domain.presets import get_preset, list_presets, load_preset
+from selection.domain.stages import STAGE_CODES, STAGES
 
 PRESET_KEYS = [info.key for info in list_presets()]
 PLACEHOLDERS = [

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selection.model import ValidationError
-from selection.presets import (
+from selection.domain.model import ValidationError
+from selection.domain.presets import (
     PRESETS_PATH,
     get_preset,
     list_presets,
@@ -24,7 +24,7 @@ from selection.presets import (
     preset_agenda,
     preset_notes,
 )
-from selection.stages import STAGE_CODES
+from selection.domain.stages import STAGE_CODES
 
 SHIPPED = json.loads(PRESETS_PATH.read_text(encoding="utf-8"))
 PRESET_KEYS = list(SHIPPED["presets"])

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from selection.model import Candidate, Evaluation, StageDecision
-from selection.progress import candidate_status, funnel, owed_evaluations, waiting_for_answer
-from selection.storage import new_id
+from selection.analysis.progress import (
+    candidate_status,
+    funnel,
+    owed_evaluations,
+    waiting_for_answer,
+)
+from selection.domain.model import Candidate, Evaluation, StageDecision
+from selection.storage.store import new_id
 from tests.factories import snapshot
 
 TODAY = datetime(2026, 11, 28, 12, 0)

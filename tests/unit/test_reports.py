@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selection.labels import DECISIONS, NOT_RATED, RATING_ANCHORS, WEIGHT_LEVELS
-from selection.model import ValidationError
-from selection.reports import (
+from selection.analysis.scoring import compare
+from selection.documents.reports import (
     BulletList,
     Document,
     Heading,
@@ -29,8 +28,9 @@ from selection.reports import (
     render_markdown,
     table,
 )
-from selection.scoring import compare
-from selection.stages import STAGES
+from selection.domain.labels import DECISIONS, NOT_RATED, RATING_ANCHORS, WEIGHT_LEVELS
+from selection.domain.model import ValidationError
+from selection.domain.stages import STAGES
 from tests.unit.test_exports import Factory
 
 SCRIPT = "<script>alert('x')</script>"

@@ -5,16 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from selection.formatting import NNBSP
-from selection.model import (
-    Candidate,
-    Criterion,
-    Evaluation,
-    Recruitment,
-    RecruitmentSnapshot,
-    ValidationError,
-)
-from selection.robustness import (
+from selection.analysis.robustness import (
     analyse,
     missing_could_change_winner,
     rank_first_probabilities,
@@ -23,7 +14,16 @@ from selection.robustness import (
     smallest_flip,
     weight_flip_thresholds,
 )
-from selection.scoring import compare, weighted_scores
+from selection.analysis.scoring import compare, weighted_scores
+from selection.domain.formatting import NNBSP
+from selection.domain.model import (
+    Candidate,
+    Criterion,
+    Evaluation,
+    Recruitment,
+    RecruitmentSnapshot,
+    ValidationError,
+)
 
 NAN = np.nan
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from selection.model import ValidationError
-from selection.scoring import compare, weighted_scores
+from selection.analysis.scoring import compare, weighted_scores
+from selection.domain.model import ValidationError
 from tests.factories import snapshot
 
 

@@ -1,0 +1,827 @@
+"""What is still unknown or doubtful about each candidate, and the reference call that probes it.
+
+The reference call lasts under 15 minutes (PRODUCT.md §2), so it must go straight to the points
+that could change the decision. A **gap** is a (candidate, criterion) pair, over the scored stages
+only (the culture stage is advisory and never counts), of one or more kinds:
+
+- ``sans_preuve``: no submitted rating at any scored stage;
+- ``partiel``: the mean rating is in [1.5, 2.5) — partly demonstrated, not validated
+  (``PARTIAL_MIN`` and :data:`selection.analysis.scoring.VALIDATION_THRESHOLD`);
+- ``desaccord``: the interviewers' own means differ by at least ``DISAGREEMENT_SPREAD`` (2 points
+  on the 1–3 scale: one saw no evidence where another saw concrete proof);
+- ``doute``: an interviewer ticked « doute » on a submitted evaluation (with its note).
+
+Criteria weighted 0 are left out: by the team's own choice they cannot change the ranking.
+Candidates without any rating yet are left out too: everything is unknown about them, which the
+progress view already says.
+
+**Decision relevance.** For each gap the candidate's mean on that criterion is replaced by 1 (worst)
+and by 3 (best), every other rating unchanged, and the candidate is re-ranked with the same score as
+:func:`selection.analysis.scoring.weighted_scores`. The gap is decisive when one of these cases would change
+who leads, or move the candidate into or out of the first ``shortlist_size`` places; a gap on a
+must-have criterion is decisive too for a candidate who is, or could be, in those places (not
+validated, it would make the candidate impossible to retain). Gaps are ranked decisive first, then
+by the size of the effect, then by weight.
+
+By default the ranking is among candidates still in the process (not stopped), as in the
+decision meeting's « candidatures actives » view; pass ``candidate_ids`` to choose the set.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from selection.analysis.progress import candidate_status
+from selection.analysis.scoring import (
+    DISAGREEMENT_SPREAD,
+    RATING_MAX,
+    RATING_MIN,
+    VALIDATION_THRESHOLD,
+    mean_matrix,
+    ratings_frame,
+    spread_matrix,
+    weighted_scores,
+)
+from selection.domain.formatting import fr_number
+from selection.domain.model import RecruitmentSnapshot, ValidationError
+from selection.domain.stages import REFERENCES, SCORED_STAGE_CODES, STAGE_BY_CODE
+
+PARTIAL_MIN = 1.5
+DEFAULT_SHORTLIST = 3
+# Questions that fit the 6–8 minutes of the competency part of the call.
+GUIDE_COMFORTABLE_QUESTIONS = 3
+# Scores (0–1) equal to this many decimals are a tie: float noise must not break one.
+_DECIMALS = 11
+
+GAP_KINDS: dict[str, str] = {
+    "sans_preuve": "Aucune preuve",
+    "partiel": "Preuve partielle",
+    "desaccord": "Désaccord entre les personnes",
+    "doute": "Doute noté",
+}
+
+# Effects of a gap on the decision, strongest first.
+EFFECTS: dict[str, str] = {
+    "prend_la_tete": "Peut passer en tête",
+    "perd_la_tete": "Peut perdre la tête",
+    "entre": "Peut entrer dans la sélection",
+    "sort": "Peut sortir de la sélection",
+    "obligatoire": "Critère obligatoire",
+}
+_EFFECT_ORDER = {code: i for i, code in enumerate(EFFECTS)}
+
+
+@dataclass(frozen=True)
+class Doubt:
+    interviewer: str
+    stage: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One criterion still uncertain for one candidate, and why it matters (or not)."""
+
+    candidate_id: str
+    candidate_name: str
+    criterion_id: str
+    criterion_label: str
+    statement: str
+    kinds: tuple[str, ...]
+    weight: float
+    must_have: bool
+    mean: float | None
+    spread: float | None
+    doubts: tuple[Doubt, ...]
+    position: int | None  # current place, 1 = leads; None when the candidate has no score
+    score_if_worst: float
+    score_if_best: float
+    effects: tuple[str, ...]
+    reason: str  # names the other candidates involved: for the team's screen
+    guide_reason: str = ""  # same point naming nobody else: for the candidate's own file
+    priority: int = 0  # 1 = first gap to probe for this candidate
+
+    @property
+    def relevant(self) -> bool:
+        return bool(self.effects)
+
+
+# --- detection and relevance ----------------------------------------------------------------
+
+
+def _comparison_set(snapshot: RecruitmentSnapshot, candidate_ids: Sequence[str] | None) -> list:
+    if candidate_ids is not None:
+        wanted = set(candidate_ids)
+        return [c for c in snapshot.candidates if c.id in wanted]
+    # The status follows from the decisions alone; leaving the evaluations out keeps this cheap.
+    decided = RecruitmentSnapshot(
+        snapshot.recruitment, [], snapshot.candidates, [], snapshot.decisions
+    )
+    status = candidate_status(decided)
+    stopped = set(status.loc[status["statut"] == "arrete", "candidate_id"])
+    return [c for c in snapshot.candidates if c.id not in stopped]
+
+
+def _doubts(snapshot: RecruitmentSnapshot) -> dict[tuple[str, str], list[Doubt]]:
+    found: dict[tuple[str, str], list[Doubt]] = {}
+    for e in snapshot.evaluations:
+        if e.doubt and e.status == "soumis" and e.stage in SCORED_STAGE_CODES:
+            found.setdefault((e.candidate_id, e.criterion_id), []).append(
+                Doubt(e.interviewer, e.stage, (e.doubt_note or "").strip())
+            )
+    return found
+
+
+def _places_ahead(trial: np.ndarray, score: np.ndarray, order_key: np.ndarray) -> np.ndarray:
+    """For each candidate i and criterion k: how many *other* scored candidates would rank ahead of
+    i if i's score were trial[i, k]; a tie goes to the candidate listed first (by name, as in
+    compare). Vectorised: scores are rounded so that float noise is a tie, then ties are counted
+    on a combined (score, order) integer key."""
+    n = score.shape[0]
+    scored = ~np.isnan(score)
+    rounded = np.round(score[scored], _DECIMALS)
+    values, value_rank = np.unique(rounded, return_inverse=True)
+    keys = np.sort(value_rank * (n + 1) + order_key[scored])
+    probe = np.round(trial, _DECIMALS)
+    above = rounded.size - np.searchsorted(np.sort(rounded), probe, side="right")
+    own = np.round(np.nan_to_num(score, nan=-np.inf), _DECIMALS)[:, None]
+    above -= own > probe
+    if values.size:
+        at = np.minimum(np.searchsorted(values, probe), values.size - 1)
+        base = at * (n + 1)
+        tied_first = np.searchsorted(keys, base + order_key[:, None]) - np.searchsorted(keys, base)
+        above += np.where(values[at] == probe, tied_first, 0)
+    return np.where(np.isnan(trial), np.iinfo(int).max, above)
+
+
+def _trim(value: float) -> str:
+    return fr_number(value, 1).removesuffix(",0")
+
+
+def _places(n: int) -> str:
+    return "la première place" if n == 1 else f"les {n} premières places"
+
+
+def _kinds_phrase(
+    kinds: Sequence[str], mean: float | None, spread: float | None, doubts: Sequence[Doubt]
+) -> str:
+    parts = []
+    for kind in kinds:
+        if kind == "sans_preuve":
+            parts.append("aucune preuve")
+        elif kind == "partiel":
+            parts.append(f"preuve partielle (moyenne {_trim(mean)} sur 3)")
+        elif kind == "desaccord":
+            parts.append(f"désaccord entre les personnes (écart de {_trim(spread)} points)")
+        elif kind == "doute":
+            notes = [d.note for d in doubts if d.note]
+            parts.append(f"doute noté (« {notes[0]} »)" if len(notes) == 1 else "doute noté")
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+    return text[:1].upper() + text[1:]
+
+
+def find_gaps(
+    snapshot: RecruitmentSnapshot,
+    weights: Mapping[str, float] | None = None,
+    shortlist_size: int = DEFAULT_SHORTLIST,
+    candidate_ids: Sequence[str] | None = None,
+) -> list[Gap]:
+    """Every gap of every compared candidate: candidates in ranking order, each one's gaps ranked
+    decisive first, then by effect and weight. ``weights`` maps criterion id → what-if weight."""
+    return _find_gaps(snapshot, weights, shortlist_size, candidate_ids)
+
+
+def _find_gaps(
+    snapshot: RecruitmentSnapshot,
+    weights: Mapping[str, float] | None,
+    shortlist_size: int,
+    candidate_ids: Sequence[str] | None,
+    *,
+    only_id: str | None = None,
+    only_top: bool = False,
+) -> list[Gap]:
+    """find_gaps, describing only one candidate or only the shortlist (the ranking still uses
+    every compared candidate)."""
+    if shortlist_size < 1:
+        raise ValidationError("La sélection finale compte au moins une personne.")
+    crits = list(snapshot.criteria)
+    cands = _comparison_set(snapshot, candidate_ids)
+    if not crits or not cands:
+        return []
+    weights = weights or {}
+    w = np.array([float(weights.get(c.id, c.weight)) for c in crits])
+    cand_ids = [c.id for c in cands]
+    crit_ids = [c.id for c in crits]
+    ratings = ratings_frame(snapshot)
+    means = mean_matrix(ratings, cand_ids, crit_ids)
+    spread = spread_matrix(ratings, cand_ids, crit_ids)
+    score = weighted_scores(means, w).score
+    doubts = _doubts(snapshot)
+
+    names = [c.name for c in cands]
+    by_name = sorted(range(len(cands)), key=lambda i: (names[i], i))
+    order_key = np.empty(len(cands), dtype=int)
+    order_key[by_name] = np.arange(len(cands))
+    # Same rounding as _places_ahead, so a float-noise difference is a tie in both.
+    rounded = np.round(np.nan_to_num(score, nan=-1.0), _DECIMALS).tolist()
+    ranking = sorted(range(len(cands)), key=lambda i: (-rounded[i], order_key[i]))
+    scored_ranking = [i for i in ranking if not np.isnan(score[i])]
+    position = np.full(len(cands), -1)
+    position[scored_ranking] = np.arange(len(scored_ranking))
+
+    known = ~np.isnan(means)
+    norm = np.where(known, (means - RATING_MIN) / (RATING_MAX - RATING_MIN), 0.0)
+    num = (norm @ w)[:, None] - norm * w
+    den = (known @ w)[:, None] - known * w
+    with np.errstate(invalid="ignore", divide="ignore"):
+        worst = np.where(den + w > 0, num / (den + w), np.nan)
+        best = np.where(den + w > 0, (num + w) / (den + w), np.nan)
+    worst_place = _places_ahead(worst, score, order_key)
+    best_place = _places_ahead(best, score, order_key)
+
+    missing = ~known
+    partial = known & (np.nan_to_num(means) >= PARTIAL_MIN) & (means < VALIDATION_THRESHOLD)
+    disagree = np.nan_to_num(spread) >= DISAGREEMENT_SPREAD
+    doubted = np.zeros_like(known)
+    row = {cid: i for i, cid in enumerate(cand_ids)}
+    col = {cid: k for k, cid in enumerate(crit_ids)}
+    for cand_id, crit_id in doubts:
+        if cand_id in row and crit_id in col:
+            doubted[row[cand_id], col[crit_id]] = True
+    is_gap = (missing | partial | disagree | doubted) & (w > 0) & known.any(axis=1)[:, None]
+
+    n = shortlist_size
+    crit_rank = {c.id: (c.position, k) for k, c in enumerate(crits)}
+    means_l, spread_l = means.tolist(), spread.tolist()
+    worst_l, best_l = worst.tolist(), best.tolist()
+    worst_pl, best_pl = worst_place.tolist(), best_place.tolist()
+    gaps: list[Gap] = []
+    for i in ranking:
+        if only_id is not None and cand_ids[i] != only_id:
+            continue
+        if only_top and not 0 <= position[i] < n:
+            continue
+        ks = np.flatnonzero(is_gap[i]).tolist()
+        if not ks:
+            continue
+        pos = int(position[i]) if position[i] >= 0 else None
+        found_rows = []
+        for k in ks:
+            crit = crits[k]
+            mean = None if missing[i, k] else means_l[i][k]
+            sp = None if math.isnan(spread_l[i][k]) else spread_l[i][k]
+            found = doubts.get((cand_ids[i], crit.id), [])
+            kinds = [
+                kind
+                for kind, flag in (
+                    ("sans_preuve", missing[i, k]),
+                    ("partiel", partial[i, k]),
+                    ("desaccord", disagree[i, k]),
+                    ("doute", doubted[i, k]),
+                )
+                if flag
+            ]
+            effects, phrases = _effects(
+                i, pos, worst_pl[i][k], best_pl[i][k], crit.must_have, n, names, scored_ranking
+            )
+            head = _kinds_phrase(kinds, mean, sp, found)
+            found_rows.append(
+                dict(
+                    candidate_id=cand_ids[i],
+                    candidate_name=names[i],
+                    criterion_id=crit.id,
+                    criterion_label=crit.label,
+                    statement=crit.statement,
+                    kinds=tuple(kinds),
+                    weight=float(w[k]),
+                    must_have=crit.must_have,
+                    mean=mean,
+                    spread=sp,
+                    doubts=tuple(found),
+                    position=None if pos is None else pos + 1,
+                    score_if_worst=worst_l[i][k],
+                    score_if_best=best_l[i][k],
+                    effects=effects,
+                    reason=f"{head} sur « {crit.label} » : {' ; '.join(phrases)}.",
+                    guide_reason=f"{head} : {_own_effect(effects, n)}.",
+                )
+            )
+        found_rows.sort(key=lambda g: _priority_key(g, crit_rank))
+        gaps.extend(Gap(**g, priority=p) for p, g in enumerate(found_rows, start=1))
+    return gaps
+
+
+def _effects(
+    i: int,
+    pos: int | None,
+    worst_pos: int,
+    best_pos: int,
+    must_have: bool,
+    n: int,
+    names: Sequence[str],
+    scored_ranking: Sequence[int],
+) -> tuple[tuple[str, ...], list[str]]:
+    """What a rating of 1 or 3 on this criterion would do to candidate i's place, in words."""
+    who = names[i]
+    in_top = pos is not None and pos < n
+    leads = pos == 0
+    effects: list[str] = []
+    phrases: list[str] = []
+    if not leads and best_pos == 0:
+        effects.append("prend_la_tete")
+        phrases.append(
+            f"une note de 3 ferait passer {who} devant {names[scored_ranking[0]]}, "
+            "aujourd'hui en tête"
+            if scored_ranking
+            else f"une note de 3 placerait {who} en tête"
+        )
+    elif not in_top and best_pos < n:
+        effects.append("entre")
+        phrases.append(f"une note de 3 ferait entrer {who} dans {_places(n)}")
+    if in_top and worst_pos >= n and n > 1:
+        effects.append("sort")
+        phrases.append(f"une note de 1 ferait sortir {who} {_places(n).replace('les', 'des', 1)}")
+    elif leads and worst_pos > 0:
+        effects.append("perd_la_tete")
+        phrases.append(f"une note de 1 ferait passer {names[scored_ranking[1]]} devant {who}")
+    if must_have and (in_top or best_pos < n):
+        effects.append("obligatoire")
+        phrases.append(
+            f"critère obligatoire : sans validation, {who} ne pourrait pas être retenu·e"
+        )
+    if not effects:
+        if leads:
+            where = "en tête"
+        elif in_top:
+            where = f"dans {_places(n)}"
+        elif n == 1:
+            where = "derrière la personne en tête"
+        else:
+            where = f"hors {_places(n).replace('les', 'des', 1)}"
+        phrases.append(f"quelle que soit la note (de 1 à 3), {who} resterait {where}")
+    return tuple(effects), phrases
+
+
+def _own_effect(effects: Sequence[str], n: int) -> str:
+    """The decision stake of a gap without naming anyone (the guide joins the candidate's file,
+    which the candidate may ask to read)."""
+    phrases = {
+        "prend_la_tete": "une note de 3 placerait la candidature en tête",
+        "perd_la_tete": "une note de 1 lui ferait perdre la première place",
+        "entre": f"une note de 3 la ferait entrer dans {_places(n)}",
+        "sort": f"une note de 1 la ferait sortir {_places(n).replace('les', 'des', 1)}",
+        "obligatoire": "critère obligatoire, à valider pour pouvoir retenir la candidature",
+    }
+    said = [phrases[e] for e in effects]
+    return " ; ".join(said) if said else "point à vérifier, sans effet attendu sur le classement"
+
+
+def _priority_key(gap: dict, crit_rank: Mapping[str, tuple[int, int]]) -> tuple:
+    """Decisive first, then the strongest effect, the heaviest weight, must-haves, brief order."""
+    return (
+        not gap["effects"],
+        min((_EFFECT_ORDER[e] for e in gap["effects"]), default=len(EFFECTS)),
+        -gap["weight"],
+        not gap["must_have"],
+        crit_rank[gap["criterion_id"]],
+    )
+
+
+def gaps_for_candidate(
+    snapshot: RecruitmentSnapshot,
+    candidate_id: str,
+    weights: Mapping[str, float] | None = None,
+    shortlist_size: int = DEFAULT_SHORTLIST,
+    candidate_ids: Sequence[str] | None = None,
+) -> list[Gap]:
+    """One candidate's gaps, ranked; the candidate is compared even if stopped."""
+    if not any(c.id == candidate_id for c in snapshot.candidates):
+        raise ValidationError("Cette candidature est introuvable dans le recrutement.")
+    if candidate_ids is None:
+        candidate_ids = [c.id for c in _comparison_set(snapshot, None)]
+    ids = list(candidate_ids) + ([candidate_id] if candidate_id not in candidate_ids else [])
+    return _find_gaps(snapshot, weights, shortlist_size, ids, only_id=candidate_id)
+
+
+def shortlist_gaps(
+    snapshot: RecruitmentSnapshot,
+    weights: Mapping[str, float] | None = None,
+    shortlist_size: int = DEFAULT_SHORTLIST,
+    candidate_ids: Sequence[str] | None = None,
+) -> list[Gap]:
+    """Gaps of the candidates currently in the first ``shortlist_size`` places."""
+    return _find_gaps(snapshot, weights, shortlist_size, candidate_ids, only_top=True)
+
+
+GAP_COLUMNS = [
+    "candidate_id",
+    "candidat",
+    "rang",
+    "priorite",
+    "criterion_id",
+    "critere",
+    "types",
+    "poids",
+    "obligatoire",
+    "moyenne",
+    "ecart",
+    "doutes",
+    "decisif",
+    "effets",
+    "raison",
+]
+
+
+def gaps_frame(gaps: Sequence[Gap]) -> pd.DataFrame:
+    """The gaps as a table in French, for the screen and the exports."""
+    rows = [
+        {
+            "candidate_id": g.candidate_id,
+            "candidat": g.candidate_name,
+            "rang": g.position,
+            "priorite": g.priority,
+            "criterion_id": g.criterion_id,
+            "critere": g.criterion_label,
+            "types": ", ".join(GAP_KINDS[k] for k in g.kinds),
+            "poids": g.weight,
+            "obligatoire": g.must_have,
+            "moyenne": g.mean,
+            "ecart": g.spread,
+            "doutes": " ; ".join(
+                f"{d.interviewer} : {d.note}" if d.note else d.interviewer for d in g.doubts
+            ),
+            "decisif": g.relevant,
+            "effets": ", ".join(EFFECTS[e] for e in g.effects),
+            "raison": g.reason,
+        }
+        for g in gaps
+    ]
+    return pd.DataFrame(rows, columns=GAP_COLUMNS).astype({"rang": "Int64"})
+
+
+# --- reference-call guide -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    label: str
+    minutes: str
+
+
+@dataclass(frozen=True)
+class GuideQuestion:
+    criterion_id: str
+    criterion_label: str
+    question: str
+    follow_up: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ReferenceGuide:
+    """A reference call built from one candidate's gaps: what to ask, in what order, and why."""
+
+    candidate_id: str
+    candidate_name: str
+    first_name: str
+    recruitment_title: str
+    referee_name: str | None
+    duration: str
+    agenda: tuple[AgendaItem, ...]
+    before_call: tuple[str, ...]
+    opening: str
+    role_question: str
+    role_tip: str
+    questions: tuple[GuideQuestion, ...]
+    questions_note: str
+    recommendation_question: str
+    recommendation_options: tuple[str, ...]
+    recommendation_follow_up: str
+    closing: str
+
+
+_CAPABLE = re.compile(r"^la personne est capable (?:de\s+|d['’]\s*)", re.IGNORECASE)
+# « … et de conduire » / « et d'en tirer » → « et conduire » / « et en tirer » after « Avez-vous vu
+# Alice … » (only before what looks like an infinitive, so « et de la donnée » is kept).
+_AND_OF_VERB = re.compile(
+    r"\bet d(?:e |['’])(?=(?:en |y |se |s['’]|l['’]|le |la |les )?\w+(?:er|ir|re)\b)"
+)
+
+
+def first_name(full_name: str) -> str:
+    """The first word of the name: the guide speaks of the candidate as « Alice »."""
+    words = full_name.split()
+    return words[0] if words else full_name
+
+
+def _question(first: str, label: str, statement: str) -> str:
+    """« Avez-vous vu Alice [verbe + objet + contexte] ? » from a criterion phrased as the brief
+    asks (« La personne est capable de … »); otherwise asks about the label itself."""
+    text = " ".join((statement or "").split()).rstrip(" .")
+    match = _CAPABLE.match(text)
+    if match and text[match.end() :]:
+        action = _AND_OF_VERB.sub("et ", text[match.end() :])
+        return f"Avez-vous vu {first} {action} ? Qu'avez-vous observé, concrètement ?"
+    return (
+        f"Avez-vous vu {first} à l'œuvre sur ce point : « {label} » ? "
+        "Qu'avez-vous observé, concrètement ?"
+    )
+
+
+def _follow_up(gap: Gap, first: str) -> str:
+    if "doute" in gap.kinds:
+        notes = [d.note for d in gap.doubts if d.note]
+        said = " ; ".join(f"« {n} »" for n in notes) if notes else "sans précision"
+        return (
+            f"Doute noté pendant le processus ({said}) : "
+            "cherchez un fait qui le confirme ou le lève."
+        )
+    if "desaccord" in gap.kinds:
+        return (
+            "Les personnes qui ont mené les entretiens ne sont pas d'accord : demandez dans quel "
+            "contexte c'était le plus réussi, et le moins."
+        )
+    if "partiel" in gap.kinds:
+        return (
+            "Les preuves sont partielles : demandez jusqu'où allait son autonomie sur ce point, "
+            "avec un exemple."
+        )
+    return (
+        f"Aucune preuve pour l'instant : demandez un exemple précis — la situation, ce que {first} "
+        "a fait, le résultat."
+    )
+
+
+def _minutes(low: int, high: int) -> str:
+    return f"{low} min" if low == high else f"{low}–{high} min"
+
+
+def reference_guide(
+    snapshot: RecruitmentSnapshot,
+    candidate_id: str,
+    gaps: Sequence[Gap],
+    referee_name: str | None = None,
+    *,
+    references_agreed: bool | None,
+) -> ReferenceGuide:
+    """The reference-call guide for one candidate, asking about exactly the given gaps' criteria
+    (in the given order, one question per criterion).
+
+    Refused unless the candidate agreed to reference checks (PRODUCT.md §2 and §8): ``False`` is a
+    refusal, ``None`` means the agreement was never recorded.
+    """
+    candidate = next((c for c in snapshot.candidates if c.id == candidate_id), None)
+    if candidate is None:
+        raise ValidationError("Cette candidature est introuvable dans le recrutement.")
+    name = candidate.name
+    if references_agreed is None:
+        raise ValidationError(
+            f"L'accord de {name} pour la prise de références n'est pas enregistré : notez-le lors "
+            "de la préqualification avant de préparer l'appel."
+        )
+    if not references_agreed:
+        raise ValidationError(
+            f"{name} n'a pas donné son accord pour la prise de références : "
+            "aucun appel ne peut être préparé."
+        )
+    first = first_name(name)
+    referee = (referee_name or "").strip() or None
+    stage = STAGE_BY_CODE[REFERENCES]
+    phases = stage.phases
+    low = sum(p.minutes_min for p in phases)
+    high = sum(p.minutes_max for p in phases)
+    agenda = tuple(AgendaItem(p.label, _minutes(p.minutes_min, p.minutes_max)) for p in phases)
+
+    criteria = {c.id: c for c in snapshot.criteria}
+    seen: set[str] = set()
+    questions = []
+    for gap in gaps:
+        if gap.candidate_id != candidate_id or gap.criterion_id in seen:
+            continue
+        seen.add(gap.criterion_id)
+        crit = criteria.get(gap.criterion_id)
+        statement = crit.statement if crit else gap.statement
+        questions.append(
+            GuideQuestion(
+                criterion_id=gap.criterion_id,
+                criterion_label=gap.criterion_label,
+                question=_question(first, gap.criterion_label, statement),
+                follow_up=_follow_up(gap, first),
+                why=gap.guide_reason or gap.reason,
+            )
+        )
+    if not questions:
+        questions_note = (
+            "Aucun point incertain dans le dossier : consacrez l'échange au poste occupé et à la "
+            "recommandation."
+        )
+    elif len(questions) > GUIDE_COMFORTABLE_QUESTIONS:
+        questions_note = (
+            f"{len(questions)} points à vérifier, classés par priorité : si le temps manque, "
+            "gardez les premiers."
+        )
+    else:
+        questions_note = "Posez une question par point, dans l'ordre : le plus décisif d'abord."
+    who = referee or "la personne référente"
+    return ReferenceGuide(
+        candidate_id=candidate_id,
+        candidate_name=name,
+        first_name=first,
+        recruitment_title=snapshot.recruitment.title,
+        referee_name=referee,
+        duration=f"moins de {stage.max_minutes} minutes ({low} à {high} min prévues)",
+        agenda=agenda,
+        before_call=(
+            f"{name} a donné son accord pour cette prise de références et a choisi {who}.",
+            "Les questions ne portent que sur ce qui reste incertain dans le dossier : "
+            "ne revenez pas sur ce qui est déjà établi.",
+            "Notez les faits rapportés, sans en débattre à chaud, puis saisissez vos notes à "
+            f"l'étape « {stage.label} ».",
+        ),
+        opening=(
+            "Présentez-vous en une minute : qui vous êtes, le recrutement "
+            f"« {snapshot.recruitment.title} » et le but de l'appel, "
+            f"recueillir l'avis de {who} sur le travail de {first}. "
+            f"Annoncez un échange de moins de {stage.max_minutes} minutes."
+        ),
+        role_question=(
+            f"Pouvez-vous résumer en quelques mots le poste qu'occupait {name} chez vous "
+            "et ses principales missions ?"
+        ),
+        role_tip="Vous pouvez aussi demander pourquoi la collaboration s'est terminée.",
+        questions=tuple(questions),
+        questions_note=questions_note,
+        recommendation_question=(
+            f"Recommanderiez-vous {first} pour une mission de ce type dans un service public "
+            "numérique ?"
+        ),
+        recommendation_options=("Oui", "Oui, avec des réserves (lesquelles ?)", "Non"),
+        recommendation_follow_up="Quels écueils verriez-vous pour cette mission ?",
+        closing=(
+            f"Remerciez {who} pour son temps. Saisissez ensuite vos notes, critère par critère, "
+            f"à l'étape « {stage.label} »."
+        ),
+    )
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_<>#|])")
+
+
+def _md(text: str) -> str:
+    """User text made inert in Markdown (no emphasis, heading or HTML from a name or a note)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def guide_markdown(guide: ReferenceGuide) -> str:
+    """The guide as Markdown, to download or paste into the candidate's page."""
+    g = guide
+    lines = [
+        f"# Prise de références — {_md(g.candidate_name)}",
+        "",
+        f"Recrutement : {_md(g.recruitment_title)}  ",
+    ]
+    if g.referee_name:
+        lines.append(f"Personne référente : {_md(g.referee_name)}  ")
+    lines += [f"Durée : {g.duration}", "", "## Avant l'appel", ""]
+    lines += [f"- {_md(item)}" for item in g.before_call]
+    lines += ["", "## Déroulé", ""]
+    lines += [f"{i}. {_md(a.label)} — {a.minutes}" for i, a in enumerate(g.agenda, start=1)]
+    lines += [
+        "",
+        f"## 1. Présentation ({g.agenda[0].minutes})",
+        "",
+        _md(g.opening),
+        "",
+        f"## 2. Poste et missions tenues ({g.agenda[1].minutes})",
+        "",
+        f"> {_md(g.role_question)}",
+        "",
+        _md(g.role_tip),
+        "",
+        f"## 3. Compétences observées ({g.agenda[2].minutes})",
+        "",
+        _md(g.questions_note),
+    ]
+    for i, q in enumerate(g.questions, start=1):
+        lines += [
+            "",
+            f"### 3.{i}. {_md(q.criterion_label)}",
+            "",
+            f"> {_md(q.question)}",
+            "",
+            f"- **Relance :** {_md(q.follow_up)}",
+            f"- **Pourquoi cette question :** {_md(q.why)}",
+            "- **Notes :**",
+        ]
+    lines += [
+        "",
+        f"## 4. Recommandation ({g.agenda[3].minutes})",
+        "",
+        f"> {_md(g.recommendation_question)}",
+        "",
+        "  ".join(f"☐ {_md(o)}" for o in g.recommendation_options),
+        "",
+        _md(g.recommendation_follow_up),
+        "",
+        "## Clôture",
+        "",
+        _md(g.closing),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif;
+       color: #161616; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
+h1 { color: #000091; font-size: 1.6rem; border-bottom: 4px solid #000091; padding-bottom: .4rem; }
+h2 { color: #000091; font-size: 1.2rem; margin-top: 1.8rem; }
+h3 { font-size: 1.05rem; margin: 0 0 .4rem; }
+.meta { color: #3A3A3A; }
+.box { background: #F6F6F6; border-left: 4px solid #0063CB; padding: .6rem 1rem; }
+.question { border: 1px solid #DDDDDD; padding: .8rem 1rem; margin: .8rem 0; }
+blockquote { margin: .4rem 0; font-size: 1.05rem; font-weight: 600; }
+.why { color: #666666; font-size: .92rem; }
+.notes { border-top: 1px dashed #DDDDDD; min-height: 4.5rem; margin-top: .5rem; color: #666666; }
+.options span { margin-right: 1.5rem; }
+@media print { body { margin: 0; max-width: none; } .question { break-inside: avoid; } }
+"""
+
+
+def guide_html(guide: ReferenceGuide) -> str:
+    """The guide as a standalone printable HTML page (inline CSS, DSFR colours, text escaped)."""
+    g = guide
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="fr">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>Prise de références — {e(g.candidate_name)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>Prise de références — {e(g.candidate_name)}</h1>",
+        f'<p class="meta">Recrutement : {e(g.recruitment_title)}<br>',
+    ]
+    if g.referee_name:
+        parts.append(f"Personne référente : {e(g.referee_name)}<br>")
+    parts.append(f"Durée : {e(g.duration)}</p>")
+    parts.append('<h2>Avant l\'appel</h2><div class="box"><ul>')
+    parts += [f"<li>{e(item)}</li>" for item in g.before_call]
+    parts.append("</ul></div><h2>Déroulé</h2><ol>")
+    parts += [f"<li>{e(a.label)} — {e(a.minutes)}</li>" for a in g.agenda]
+    parts += [
+        "</ol>",
+        f"<h2>1. Présentation ({e(g.agenda[0].minutes)})</h2>",
+        f"<p>{e(g.opening)}</p>",
+        f"<h2>2. Poste et missions tenues ({e(g.agenda[1].minutes)})</h2>",
+        f"<blockquote>{e(g.role_question)}</blockquote>",
+        f"<p>{e(g.role_tip)}</p>",
+        '<div class="notes">Notes :</div>',
+        f"<h2>3. Compétences observées ({e(g.agenda[2].minutes)})</h2>",
+        f"<p>{e(g.questions_note)}</p>",
+    ]
+    for i, q in enumerate(g.questions, start=1):
+        parts += [
+            '<section class="question">',
+            f"<h3>3.{i}. {e(q.criterion_label)}</h3>",
+            f"<blockquote>{e(q.question)}</blockquote>",
+            f"<p><strong>Relance :</strong> {e(q.follow_up)}</p>",
+            f'<p class="why"><strong>Pourquoi cette question :</strong> {e(q.why)}</p>',
+            '<div class="notes">Notes :</div>',
+            "</section>",
+        ]
+    parts += [
+        f"<h2>4. Recommandation ({e(g.agenda[3].minutes)})</h2>",
+        f"<blockquote>{e(g.recommendation_question)}</blockquote>",
+        '<p class="options">'
+        + "".join(f"<span>☐ {e(o)}</span>" for o in g.recommendation_options)
+        + "</p>",
+        f"<p>{e(g.recommendation_follow_up)}</p>",
+        '<div class="notes">Notes :</div>',
+        "<h2>Clôture</h2>",
+        f"<p>{e(g.closing)}</p>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts)
+
+
+def guide_filename(guide: ReferenceGuide, extension: str = "md") -> str:
+    """« guide-references-alice-moreau.md »: ASCII only, safe on every file system."""
+    if extension not in ("md", "html"):
+        raise ValidationError("Format de guide inconnu : choisissez Markdown ou HTML.")
+    ascii_name = (
+        unicodedata.normalize("NFKD", guide.candidate_name).encode("ascii", "ignore").decode()
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "candidature"
+    return f"guide-references-{slug}.{extension}"

@@ -1,0 +1,859 @@
+"""Readable reports: the candidate report (WTTJ page, right of access) and the decision record.
+
+Each report is built once as a small ``Document`` (headings, paragraphs, lists, tables) and then
+rendered to Markdown or to a printable HTML page, so both formats always say the same thing.
+User text is escaped for each format, so a note can neither break the layout nor inject HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import NamedTuple
+
+import pandas as pd
+
+from selection.analysis.progress import candidate_status
+from selection.analysis.scoring import Comparison
+from selection.domain.colours import (
+    BLEU_FRANCE,
+    GREY_BACKGROUND,
+    GREY_BORDER,
+    GREY_MUTED,
+    GREY_SECONDARY,
+    GREY_TEXT,
+)
+from selection.domain.labels import (
+    CANDIDATE_STATUS,
+    DECISIONS,
+    MUST_HAVE_STATUS,
+    NOT_RATED,
+    RATING_ANCHORS,
+    SCORE_VIEWS,
+    WEIGHT_LEVELS,
+)
+from selection.domain.model import (
+    Candidate,
+    Criterion,
+    Evaluation,
+    RecruitmentSnapshot,
+    StageDecision,
+    ValidationError,
+)
+from selection.domain.stages import STAGE_BY_CODE, STAGES
+
+# --- Document structure -------------------------------------------------------------------
+
+
+class Span(NamedTuple):
+    text: str
+    bold: bool = False
+
+
+Inline = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Inline
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Heading | Paragraph | BulletList | Table
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+def clean_text(text: object) -> str:
+    """Trim every line and drop empty ones: blank lines would end a Markdown list item."""
+    lines = (line.strip() for line in str(text or "").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def one_line(text: object) -> str:
+    return " ".join(str(text or "").split())
+
+
+def inline(*parts: str | Span) -> Inline:
+    """Normalised inline text: plain strings and bold spans, adjacent spans of one kind merged.
+
+    Bold spans are short labels: kept on one line and trimmed, so Markdown reads them as bold.
+    """
+    spans: list[Span] = []
+    for part in parts:
+        span = Span(part) if isinstance(part, str) else part
+        if span.bold:
+            span = Span(one_line(span.text), True)
+        if not span.text:
+            continue
+        if spans and spans[-1].bold == span.bold:
+            spans[-1] = Span(spans[-1].text + span.text, span.bold)
+        else:
+            spans.append(span)
+    return tuple(spans)
+
+
+def bold(text: str) -> Span:
+    return Span(text, True)
+
+
+def table(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> Table:
+    width = len(headers)
+    cells = []
+    for row in rows:
+        values = [one_line(v) for v in row][:width]
+        cells.append(tuple(values + [""] * (width - len(values))))
+    return Table(tuple(one_line(h) for h in headers), tuple(cells))
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+_MD_ESCAPE = re.compile(r"([\\`*_\[\]<>|~#])")
+_ORDERED_START = re.compile(r"^(\d+)([.)])")
+
+
+def _md_escape(text: str) -> str:
+    return _MD_ESCAPE.sub(r"\\\1", text)
+
+
+def _md_line_start(line: str) -> str:
+    """Keep a line of text from being read as a list, heading or rule."""
+    match = _ORDERED_START.match(line)
+    if match:
+        return match.group(1) + "\\" + line[len(match.group(1)) :]
+    if line[:1] in ("-", "+", "="):
+        return "\\" + line
+    return line
+
+
+def _md_inline(text: Inline, indent: str = "") -> str:
+    raw = "".join(f"**{_md_escape(s.text)}**" if s.bold else _md_escape(s.text) for s in text)
+    return ("  \n" + indent).join(_md_line_start(line) for line in raw.split("\n"))
+
+
+def _md_table(block: Table) -> list[str]:
+    def row(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(_md_escape(c) for c in cells) + " |"
+
+    return [row(block.headers), "| " + " | ".join("---" for _ in block.headers) + " |"] + [
+        row(r) for r in block.rows
+    ]
+
+
+def render_markdown(doc: Document) -> str:
+    chunks = [f"# {_md_escape(one_line(doc.title))}"] if doc.title else []
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            chunks.append(f"{'#' * block.level} {_md_escape(one_line(block.text))}")
+        elif isinstance(block, Paragraph):
+            chunks.append(_md_inline(block.text))
+        elif isinstance(block, BulletList):
+            chunks.append("\n".join("- " + _md_inline(item, "  ") for item in block.items))
+        elif isinstance(block, Table):
+            chunks.append("\n".join(_md_table(block)))
+    return "\n\n".join(chunks) + "\n"
+
+
+def _parse_inline(md: str) -> Inline:
+    spans: list[Span] = []
+    buffer: list[str] = []
+    is_bold = False
+    i = 0
+    while i < len(md):
+        if md[i] == "\\" and i + 1 < len(md) and md[i + 1] in string.punctuation:
+            buffer.append(md[i + 1])
+            i += 2
+        elif md.startswith("**", i):
+            spans.append(Span("".join(buffer), is_bold))
+            buffer, is_bold = [], not is_bold
+            i += 2
+        else:
+            buffer.append(md[i])
+            i += 1
+    spans.append(Span("".join(buffer), is_bold))
+    return inline(*spans)
+
+
+def _plain(md: str) -> str:
+    return "".join(s.text for s in _parse_inline(md))
+
+
+def _split_row(line: str) -> list[str]:
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    cells, current, i = [], [], 0
+    while i < len(body):
+        if body[i] == "\\" and i + 1 < len(body):
+            current.append(body[i : i + 2])
+            i += 2
+        elif body[i] == "|":
+            cells.append("".join(current))
+            current, i = [], i + 1
+        else:
+            current.append(body[i])
+            i += 1
+    if "".join(current).strip():
+        cells.append("".join(current))
+    return [_plain(c.strip()) for c in cells]
+
+
+_HEADING = re.compile(r"^(#{1,6}) +(.*)$")
+_SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
+
+
+def parse_markdown(md: str) -> Document:
+    """Read back the Markdown subset ``render_markdown`` writes (headings, paragraphs, ``-``
+    lists, pipe tables, bold, backslash escapes); anything else is kept as paragraph text."""
+    lines = md.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            blocks.append(Heading(len(heading.group(1)), _plain(heading.group(2).strip())))
+            i += 1
+        elif line.startswith("- "):
+            items: list[list[str]] = []
+            while i < len(lines) and lines[i].strip():
+                if lines[i].startswith("- "):
+                    items.append([lines[i][2:].rstrip()])
+                elif lines[i].startswith(" ") and items:
+                    items[-1].append(lines[i].strip())
+                else:
+                    break
+                i += 1
+            blocks.append(BulletList(tuple(_parse_inline("\n".join(it)) for it in items)))
+        elif line.startswith("|"):
+            rows = []
+            while i < len(lines) and lines[i].startswith("|"):
+                rows.append(_split_row(lines[i]))
+                i += 1
+            headers = rows[0]
+            body = rows[1:]
+            if body and all(_SEPARATOR_CELL.match(c) for c in body[0]):
+                body = body[1:]
+            blocks.append(table(headers, body))
+        else:
+            text = []
+            while (
+                i < len(lines)
+                and lines[i].strip()
+                and not _HEADING.match(lines[i])
+                and not lines[i].startswith(("- ", "|"))
+            ):
+                text.append(lines[i].strip())
+                i += 1
+            blocks.append(Paragraph(_parse_inline("\n".join(text))))
+    title = ""
+    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
+        title = blocks[0].text
+        blocks = blocks[1:]
+    return Document(title, tuple(blocks))
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+_CSS = f"""
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  color: {GREY_TEXT}; line-height: 1.5; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
+h1 {{ color: {BLEU_FRANCE}; font-size: 1.75rem; border-bottom: 3px solid {BLEU_FRANCE};
+  padding-bottom: .25rem; }}
+h2 {{ color: {BLEU_FRANCE}; font-size: 1.35rem; margin-top: 2rem; }}
+h3, h4 {{ color: {GREY_SECONDARY}; font-size: 1.1rem; }}
+table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .9rem; }}
+th {{ background: {GREY_BACKGROUND}; text-align: left; }}
+th, td {{ border: 1px solid {GREY_BORDER}; padding: .35rem .5rem; vertical-align: top; }}
+ul {{ padding-left: 1.25rem; }}
+li {{ margin: .4rem 0; }}
+footer {{ color: {GREY_MUTED}; font-size: .85rem; margin-top: 3rem; }}
+@media print {{
+  body {{ margin: 0; max-width: none; }}
+  h2, h3 {{ break-after: avoid; }}
+  tr, li {{ break-inside: avoid; }}
+  @page {{ size: A4; margin: 1.5cm; }}
+}}
+""".strip()
+
+
+def _html_text(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>\n")
+
+
+def _html_inline(text: Inline) -> str:
+    return "".join(
+        f"<strong>{_html_text(s.text)}</strong>" if s.bold else _html_text(s.text) for s in text
+    )
+
+
+def _html_block(block: Block) -> str:
+    if isinstance(block, Heading):
+        level = min(max(block.level, 1), 6)
+        return f"<h{level}>{html.escape(block.text)}</h{level}>"
+    if isinstance(block, Paragraph):
+        return f"<p>{_html_inline(block.text)}</p>"
+    if isinstance(block, BulletList):
+        items = "\n".join(f"  <li>{_html_inline(item)}</li>" for item in block.items)
+        return f"<ul>\n{items}\n</ul>"
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in block.headers)
+    body = "\n".join(
+        "  <tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+        for row in block.rows
+    )
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def render_html(doc: Document, page_title: str | None = None) -> str:
+    """A standalone, printable HTML page (inline CSS, DSFR colours, no external resource)."""
+    title = html.escape(one_line(page_title or doc.title) or "Document")
+    parts = [f"<h1>{html.escape(one_line(doc.title))}</h1>"] if doc.title else []
+    parts += [_html_block(b) for b in doc.blocks]
+    body = "\n".join(parts)
+    return (
+        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
+        f"{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def markdown_to_html_document(title: str, markdown_text: str) -> str:
+    """Printable HTML from Markdown written by this module (see ``parse_markdown``)."""
+    doc = parse_markdown(markdown_text)
+    if not doc.title:
+        doc = replace(doc, title=title)
+    return render_html(doc, page_title=title)
+
+
+# --- French formatting ---------------------------------------------------------------------
+
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_date(value: date | datetime | None) -> str:
+    if value is None or pd.isna(value):
+        return "date non renseignée"
+    day = value.date() if isinstance(value, datetime) else value
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def french_number(value: object, decimals: int = 1, suffix: str = "") -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    text = f"{float(value):.{decimals}f}".replace(".", ",").replace("-", "−")
+    return text + suffix
+
+
+def rating_label(rating: int | None) -> str:
+    return RATING_ANCHORS.get(rating, NOT_RATED) if rating is not None else NOT_RATED
+
+
+def _when(obj: Evaluation) -> datetime | None:
+    return obj.created_at or obj.updated_at
+
+
+def _sort_time(value: datetime | None) -> tuple[bool, datetime]:
+    return (value is None, value or datetime.min)
+
+
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _join_dates(values: Iterable[datetime | date | None]) -> str:
+    days = sorted({_day(v) for v in values if v is not None})
+    return ", ".join(french_date(d) for d in days) or "date non renseignée"
+
+
+# --- Candidate report ----------------------------------------------------------------------
+
+
+def _candidate(snapshot: RecruitmentSnapshot, candidate_id: str) -> Candidate:
+    for cand in snapshot.candidates:
+        if cand.id == candidate_id:
+            return cand
+    raise ValidationError("Cette candidature est introuvable dans ce recrutement.")
+
+
+def _criterion_order(criteria: Sequence[Criterion]) -> dict[str, tuple[int, int]]:
+    return {c.id: (c.position, i) for i, c in enumerate(criteria)}
+
+
+def _evaluation_item(evaluation: Evaluation, criteria: dict[str, Criterion]) -> Inline:
+    crit = criteria.get(evaluation.criterion_id)
+    label = crit.label if crit else "Critère retiré du cadrage"
+    evidence = clean_text(evaluation.evidence)
+    parts: list[str | Span] = [
+        bold(label),
+        f" — {rating_label(evaluation.rating)} ({one_line(evaluation.interviewer)}, "
+        f"{french_date(_when(evaluation))})",
+        "\n",
+        bold("Preuves :"),
+        " " + (evidence or "aucune preuve écrite"),
+    ]
+    if evaluation.doubt or clean_text(evaluation.doubt_note):
+        parts += ["\n", bold("Doute à lever :"), " ", clean_text(evaluation.doubt_note) or "oui"]
+    return inline(*parts)
+
+
+def _decision_item(decision: StageDecision) -> Inline:
+    parts: list[str | Span] = [
+        bold(DECISIONS.get(decision.decision, decision.decision)),
+        f" — par {one_line(decision.decided_by)}, le {french_date(decision.decided_at)}",
+    ]
+    reason = clean_text(decision.reason)
+    if reason:
+        parts += ["\n", bold("Motif :"), " ", reason]
+    return inline(*parts)
+
+
+def candidate_report(
+    snapshot: RecruitmentSnapshot,
+    candidate_id: str,
+    *,
+    include_contact: bool = False,
+    on: date | None = None,
+) -> Document:
+    """Everything the team wrote about one candidate, stage by stage in process order.
+
+    Only submitted evaluations are included: a draft is an interviewer's unfinished note, not
+    something the team has said. « Non évalué » entries are listed (their notes are personal
+    data the candidate may ask to see) but carry no rating. ``include_contact`` adds the
+    contact details, for the right of access.
+    """
+    cand = _candidate(snapshot, candidate_id)
+    rec = snapshot.recruitment
+    criteria = {c.id: c for c in snapshot.criteria}
+    order = _criterion_order(snapshot.criteria)
+    submitted = [
+        e for e in snapshot.evaluations if e.candidate_id == candidate_id and e.status == "soumis"
+    ]
+    decisions = [d for d in snapshot.decisions if d.candidate_id == candidate_id]
+
+    context = ", ".join(p for p in (one_line(rec.role), one_line(rec.team)) if p)
+    blocks: list[Block] = [
+        Paragraph(inline(bold("Recrutement :"), " " + one_line(rec.title))),
+    ]
+    if context:
+        blocks.append(Paragraph(inline(bold("Mission :"), " " + context)))
+    status = candidate_status(snapshot)
+    row = status[status["candidate_id"] == candidate_id]
+    if not row.empty:
+        stage_label = STAGE_BY_CODE[row.iloc[0]["etape"]].label
+        state = CANDIDATE_STATUS.get(row.iloc[0]["statut"], row.iloc[0]["statut"])
+        blocks.append(
+            Paragraph(inline(bold("Situation :"), f" {state}, étape atteinte : {stage_label}"))
+        )
+    blocks.append(
+        Paragraph(inline(bold("Document établi le :"), " " + french_date(on or date.today())))
+    )
+    if include_contact:
+        contact = [
+            inline(bold(label), " " + one_line(value))
+            for label, value in (
+                ("Adresse électronique :", cand.email),
+                ("Téléphone :", cand.phone),
+                ("Source de la candidature :", cand.source),
+            )
+            if one_line(value)
+        ]
+        if contact:
+            blocks += [Heading(2, "Coordonnées"), BulletList(tuple(contact))]
+    blocks.append(
+        Paragraph(
+            inline(
+                "Ce compte rendu reprend, étape par étape, les évaluations soumises par les "
+                "personnes qui ont mené les entretiens et les décisions prises. Une note va de 1 "
+                "(non démontré) à 3 (démontré par des preuves concrètes) ; « Non évalué » "
+                "signifie que le sujet n'a pas été abordé. Les brouillons non soumis n'y figurent "
+                "pas."
+            )
+        )
+    )
+
+    for st in STAGES:
+        evals = sorted(
+            (e for e in submitted if e.stage == st.code),
+            key=lambda e: (
+                order.get(e.criterion_id, (10**9, 10**9)),
+                e.interviewer,
+                _sort_time(_when(e)),
+            ),
+        )
+        decs = sorted(
+            (d for d in decisions if d.stage == st.code), key=lambda d: _sort_time(d.decided_at)
+        )
+        blocks.append(Heading(2, f"{st.order}. {st.label}"))
+        if not evals and not decs:
+            blocks.append(Paragraph(inline("Pas encore réalisée.")))
+            continue
+        if not st.scored:
+            blocks.append(
+                Paragraph(inline("Étape consultative : ce qui s'y dit ne compte dans aucun score."))
+            )
+        dates = [_when(e) for e in evals] + [d.decided_at for d in decs]
+        label = "Dates :" if len({_day(d) for d in dates if d is not None}) > 1 else "Date :"
+        blocks.append(Paragraph(inline(bold(label), " " + _join_dates(dates))))
+        if evals:
+            interviewers = sorted({one_line(e.interviewer) for e in evals}, key=str.casefold)
+            blocks.append(
+                Paragraph(inline(bold("Entretien mené par :"), " " + ", ".join(interviewers)))
+            )
+            blocks.append(Heading(3, "Évaluations"))
+            blocks.append(BulletList(tuple(_evaluation_item(e, criteria) for e in evals)))
+        blocks.append(Heading(3, "Décision"))
+        if decs:
+            blocks.append(BulletList(tuple(_decision_item(d) for d in decs)))
+        else:
+            blocks.append(Paragraph(inline("Aucune décision enregistrée pour cette étape.")))
+    return Document(f"Compte rendu de candidature — {one_line(cand.name)}", tuple(blocks))
+
+
+def candidate_report_markdown(
+    snapshot: RecruitmentSnapshot,
+    candidate_id: str,
+    *,
+    include_contact: bool = False,
+    on: date | None = None,
+) -> str:
+    """The candidate report as Markdown, to paste into the candidate's WTTJ page or send on a
+    right-of-access request. Submitted ratings only: drafts are never included."""
+    return render_markdown(
+        candidate_report(snapshot, candidate_id, include_contact=include_contact, on=on)
+    )
+
+
+def candidate_report_html(
+    snapshot: RecruitmentSnapshot,
+    candidate_id: str,
+    *,
+    include_contact: bool = False,
+    on: date | None = None,
+) -> str:
+    """The same report as a printable HTML page (drafts are never included)."""
+    return render_html(
+        candidate_report(snapshot, candidate_id, include_contact=include_contact, on=on)
+    )
+
+
+# --- Decision record -----------------------------------------------------------------------
+
+
+def _rank_strings(values: pd.Series) -> list[str]:
+    ranks = values.astype(float).rank(method="min", ascending=False)
+    return ["—" if pd.isna(r) else str(int(r)) for r in ranks]
+
+
+def _with_interval(value: float, low: float, high: float) -> str:
+    """A Matrice value, with the range the missing ratings allow when there is one."""
+    if pd.isna(value) or abs(high - low) < 1e-9:
+        return french_number(value, 2)
+    return f"{french_number(value, 2)} (de {french_number(low, 2)} à {french_number(high, 2)})"
+
+
+def _leaders(table: pd.DataFrame, column: str) -> list[str]:
+    """Names sharing the top value of a view, among candidates with at least one rating."""
+    rated = table[table["score"].notna()]
+    values = rated[column].astype(float)
+    if values.isna().all():
+        return []
+    return sorted(rated.loc[values == values.max(), "candidat"].map(one_line), key=str.casefold)
+
+
+def _leaders_sentence(table: pd.DataFrame) -> str:
+    views = {
+        "moyenne": _leaders(table, "score"),
+        "matrice": _leaders(table, "matrice"),
+        "valides": _leaders(table, "points_valides"),
+    }
+    if not any(views.values()):
+        return "Aucune note soumise : le classement n'est pas encore possible."
+    if all(v == views["moyenne"] for v in views.values()):
+        return f"Les trois vues placent en tête : {', '.join(views['moyenne'])}."
+    details = "; ".join(
+        f"{SCORE_VIEWS[k]} : {', '.join(v) or 'aucune note'}" for k, v in views.items()
+    )
+    return f"Les vues ne placent pas la même candidature en tête ({details})."
+
+
+def _constraints(snapshot: RecruitmentSnapshot) -> list[Inline]:
+    rec = snapshot.recruitment
+    items = [
+        ("Date de début :", french_date(rec.start_date) if rec.start_date else ""),
+        ("Jours par semaine :", french_number(rec.days_per_week, 1) if rec.days_per_week else ""),
+        ("Télétravail :", one_line(rec.remote_policy)),
+        ("TJM maximum :", f"{rec.max_daily_rate} €" if rec.max_daily_rate else ""),
+        ("Prise de références :", "demandée" if rec.references_required else "facultative"),
+    ]
+    return [inline(bold(label), " " + value) for label, value in items if value]
+
+
+def _weights_used(snapshot: RecruitmentSnapshot, comparison: Comparison) -> list[float]:
+    used = list(comparison.weights.astype(float))
+    if len(used) == len(snapshot.criteria):
+        return used
+    by_label = comparison.weights.to_dict()
+    return [float(by_label.get(c.label, c.weight)) for c in snapshot.criteria]
+
+
+def decision_record(
+    snapshot: RecruitmentSnapshot,
+    comparison: Comparison,
+    *,
+    robustness: str = "",
+    open_gaps: Sequence[str] = (),
+    decided_by: str = "",
+    decided_on: date | datetime | None = None,
+) -> Document:
+    """The record kept with the procurement file: brief, weights used, ranking in the three
+    views, how sure the ranking is, what is still unknown, and the decisions taken.
+
+    ``robustness`` (one sentence) and ``open_gaps`` come from the robustness and gap analyses.
+    Who decided and when default to the final choice (« retenu·e ») when one is recorded.
+    """
+    rec = snapshot.recruitment
+    finals = sorted(
+        (d for d in snapshot.decisions if d.decision == "retenu"),
+        key=lambda d: _sort_time(d.decided_at),
+    )
+    final = finals[-1] if finals else None
+    who = one_line(decided_by) or (one_line(final.decided_by) if final else "")
+    when = decided_on or (final.decided_at if final and final.decided_at else None)
+    names = {c.id: one_line(c.name) for c in snapshot.candidates}
+
+    blocks: list[Block] = [Paragraph(inline(bold("Recrutement :"), " " + one_line(rec.title)))]
+    context = ", ".join(p for p in (one_line(rec.role), one_line(rec.team)) if p)
+    if context:
+        blocks.append(Paragraph(inline(bold("Mission :"), " " + context)))
+    blocks += [
+        Paragraph(inline(bold("Décision prise par :"), " " + (who or "non renseigné"))),
+        Paragraph(inline(bold("Date de la décision :"), " " + french_date(when or date.today()))),
+    ]
+
+    blocks.append(Heading(2, "Cadrage et pondérations utilisées"))
+    constraints = _constraints(snapshot)
+    if constraints:
+        blocks += [Heading(3, "Contraintes de la mission"), BulletList(tuple(constraints))]
+    used = _weights_used(snapshot, comparison)
+    blocks.append(
+        table(
+            (
+                "Critère",
+                "Niveau",
+                "Pondération du cadrage",
+                "Pondération utilisée",
+                "Obligatoire",
+                "Étapes",
+            ),
+            (
+                (
+                    c.label,
+                    WEIGHT_LEVELS.get(c.weight_level, str(c.weight_level)),
+                    french_number(c.weight, 1),
+                    french_number(w, 1),
+                    "oui" if c.must_have else "non",
+                    ", ".join(STAGE_BY_CODE[s].label for s in c.stages if s in STAGE_BY_CODE)
+                    or "—",
+                )
+                for c, w in zip(snapshot.criteria, used, strict=True)
+            ),
+        )
+    )
+    changed = [
+        c.label for c, w in zip(snapshot.criteria, used, strict=True) if abs(c.weight - w) > 1e-9
+    ]
+    blocks.append(
+        Paragraph(
+            inline(
+                "Pondérations modifiées en réunion par rapport au cadrage enregistré : "
+                + ", ".join(changed)
+                + "."
+                if changed
+                else "Les pondérations utilisées sont celles du cadrage enregistré."
+            )
+        )
+    )
+
+    ranking = comparison.table.reset_index(drop=True)
+    blocks.append(Heading(2, "Classement"))
+    blocks.append(
+        BulletList(
+            (
+                inline(
+                    bold(SCORE_VIEWS["moyenne"] + " :"),
+                    " notes rapportées de 1 → 0 % à "
+                    "3 → 100 %, sans compter les notes manquantes ; l'intervalle va du pire "
+                    "au meilleur cas si les notes manquantes étaient 1 ou 3.",
+                ),
+                inline(bold(SCORE_VIEWS["matrice"] + " :"), " somme des pondérations × notes."),
+                inline(
+                    bold(SCORE_VIEWS["valides"] + " :"),
+                    " un critère dont la note moyenne "
+                    "atteint 2,5 rapporte son niveau (3, 2 ou 1), sinon 0.",
+                ),
+            )
+        )
+    )
+    blocks.append(
+        table(
+            (
+                "Candidat·e",
+                "Rang (moyenne)",
+                "Moyenne pondérée",
+                "Intervalle",
+                "Couverture",
+                "Rang (matrice)",
+                "Matrice",
+                "Rang (validés)",
+                "Points validés",
+                "Critères obligatoires",
+            ),
+            zip(
+                ranking["candidat"],
+                _rank_strings(ranking["score"]),
+                (french_number(v * 100, 1, " %") for v in ranking["score"]),
+                (
+                    f"{french_number(lo * 100, 1)} – {french_number(hi * 100, 1)} %"
+                    for lo, hi in zip(ranking["score_min"], ranking["score_max"], strict=True)
+                ),
+                (french_number(v * 100, 0, " %") for v in ranking["couverture"]),
+                _rank_strings(ranking["matrice"]),
+                (
+                    _with_interval(v, lo, hi)
+                    for v, lo, hi in zip(
+                        ranking["matrice"],
+                        ranking["matrice_min"],
+                        ranking["matrice_max"],
+                        strict=True,
+                    )
+                ),
+                _rank_strings(ranking["points_valides"]),
+                (
+                    f"{french_number(p, 0)} / {french_number(t, 0)}"
+                    for p, t in zip(ranking["points_valides"], ranking["points_total"], strict=True)
+                ),
+                (MUST_HAVE_STATUS.get(s, s) for s in ranking["obligatoires"]),
+                strict=True,
+            ),
+        )
+    )
+    blocks.append(Paragraph(inline(_leaders_sentence(ranking))))
+
+    blocks.append(Heading(2, "Robustesse du classement"))
+    blocks.append(Paragraph(inline(clean_text(robustness) or "Analyse de robustesse non jointe.")))
+
+    blocks.append(Heading(2, "Points encore ouverts"))
+    gaps = [clean_text(g) for g in open_gaps if clean_text(g)]
+    blocks.append(
+        BulletList(tuple(inline(g) for g in gaps))
+        if gaps
+        else Paragraph(inline("Aucun point ouvert signalé."))
+    )
+
+    blocks.append(Heading(2, "Décisions"))
+    decisions = sorted(snapshot.decisions, key=lambda d: _sort_time(d.decided_at))
+    if decisions:
+        blocks.append(
+            table(
+                ("Candidat·e", "Étape", "Décision", "Motif", "Par", "Le"),
+                (
+                    (
+                        names.get(d.candidate_id, "Candidature supprimée"),
+                        STAGE_BY_CODE[d.stage].label if d.stage in STAGE_BY_CODE else d.stage,
+                        DECISIONS.get(d.decision, d.decision),
+                        d.reason or "—",
+                        d.decided_by,
+                        french_date(d.decided_at),
+                    )
+                    for d in decisions
+                ),
+            )
+        )
+    else:
+        blocks.append(Paragraph(inline("Aucune décision enregistrée.")))
+    return Document(f"Relevé de décision — {one_line(rec.title)}", tuple(blocks))
+
+
+def decision_record_markdown(
+    snapshot: RecruitmentSnapshot,
+    comparison: Comparison,
+    *,
+    robustness: str = "",
+    open_gaps: Sequence[str] = (),
+    decided_by: str = "",
+    decided_on: date | datetime | None = None,
+) -> str:
+    """The decision record as Markdown (see ``decision_record``)."""
+    return render_markdown(
+        decision_record(
+            snapshot,
+            comparison,
+            robustness=robustness,
+            open_gaps=open_gaps,
+            decided_by=decided_by,
+            decided_on=decided_on,
+        )
+    )
+
+
+def decision_record_html(
+    snapshot: RecruitmentSnapshot,
+    comparison: Comparison,
+    *,
+    robustness: str = "",
+    open_gaps: Sequence[str] = (),
+    decided_by: str = "",
+    decided_on: date | datetime | None = None,
+) -> str:
+    """The decision record as a printable standalone HTML page (see ``decision_record``)."""
+    return render_html(
+        decision_record(
+            snapshot,
+            comparison,
+            robustness=robustness,
+            open_gaps=open_gaps,
+            decided_by=decided_by,
+            decided_on=decided_on,
+        )
+    )

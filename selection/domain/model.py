@@ -1,0 +1,280 @@
+"""Entities of a selection and the validation rules that guard them.
+
+Validation lives here so every entry point (pages, imports, tests) refuses the same bad input
+with the same French message, before anything reaches storage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from selection.domain.errors import ValidationError as ValidationError
+from selection.domain.ids import new_id as new_id
+from selection.domain.ids import now as now
+from selection.domain.stages import STAGE_BY_CODE
+
+WEIGHT_MIN = 0.0
+WEIGHT_MAX = 3.0
+RATING_VALUES = (1, 2, 3)
+DECISION_VALUES = ("continuer", "arreter", "en_attente", "retenu")
+
+
+@dataclass(frozen=True)
+class Recruitment:
+    id: str
+    title: str
+    role: str = ""
+    team: str = ""
+    owner: str = ""
+    status: str = "ouvert"
+    created_at: datetime | None = None
+    closed_at: datetime | None = None
+    # Constraints of the mission, checked at pre-qualification (None = no constraint).
+    start_date: date | None = None
+    days_per_week: float | None = None
+    remote_policy: str = ""
+    max_daily_rate: int | None = None
+    references_required: bool = True
+
+    def validated(self) -> Recruitment:
+        title = (self.title or "").strip()
+        if not title:
+            raise ValidationError("Le titre du recrutement est obligatoire.")
+        if self.status not in ("ouvert", "clos"):
+            raise ValidationError(f"Statut de recrutement inconnu : « {self.status} ».")
+        if self.days_per_week is not None and not 0.5 <= self.days_per_week <= 5:
+            raise ValidationError("Le nombre de jours par semaine va de 0,5 à 5.")
+        if self.max_daily_rate is not None and self.max_daily_rate <= 0:
+            raise ValidationError("Le TJM maximum doit être un montant positif.")
+        return replace(
+            self,
+            title=title,
+            role=self.role.strip(),
+            team=self.team.strip(),
+            owner=self.owner.strip(),
+        )
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    recruitment_id: str
+    label: str
+    statement: str = ""
+    category: str = ""
+    weight_level: int = 2
+    weight: float = 2.0
+    must_have: bool = False
+    stages: tuple[str, ...] = ()
+    position: int = 0
+    questions: tuple[str, ...] = ()
+
+    def validated(self) -> Criterion:
+        label = (self.label or "").strip()
+        if not label:
+            raise ValidationError("Chaque critère a besoin d'un intitulé court.")
+        if self.weight_level not in (1, 2, 3):
+            raise ValidationError(
+                f"Le niveau de pondération de « {label} » doit être 1, 2 ou 3 (reçu : {self.weight_level})."
+            )
+        weight = float(self.weight)
+        if math.isnan(weight) or not WEIGHT_MIN <= weight <= WEIGHT_MAX:
+            raise ValidationError(
+                f"La pondération de « {label} » doit être comprise entre 0 et 3 (reçu : {self.weight})."
+            )
+        unknown = [s for s in self.stages if s not in STAGE_BY_CODE]
+        if unknown:
+            raise ValidationError(f"Étape inconnue pour « {label} » : {', '.join(unknown)}.")
+        ordered = tuple(s for s in STAGE_BY_CODE if s in self.stages)
+        questions = tuple(" ".join(q.split()) for q in self.questions if q and q.strip())
+        return replace(
+            self,
+            label=label,
+            statement=(self.statement or "").strip(),
+            category=(self.category or "").strip(),
+            weight=weight,
+            stages=ordered,
+            questions=questions,
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    recruitment_id: str
+    name: str
+    email: str = ""
+    phone: str = ""
+    source: str = ""
+    created_at: datetime | None = None
+    # v3: consents and pre-qualification logistics (None = not asked yet)
+    references_agreed: bool | None = None
+    talent_pool_consent: bool = False
+    available_from: date | None = None
+    days_per_week: float | None = None
+    remote_ok: bool | None = None
+    other_processes: str = ""
+    expected_daily_rate: int | None = None
+
+    def validated(self) -> Candidate:
+        name = (self.name or "").strip()
+        if not name:
+            raise ValidationError("Le nom de la personne candidate est obligatoire.")
+        email = (self.email or "").strip()
+        if email and ("@" not in email or " " in email):
+            raise ValidationError(f"Adresse électronique invalide : « {email} ».")
+        if self.days_per_week is not None and not 0.5 <= self.days_per_week <= 5:
+            raise ValidationError("Le nombre de jours par semaine va de 0,5 à 5.")
+        if self.expected_daily_rate is not None and self.expected_daily_rate <= 0:
+            raise ValidationError("Le TJM demandé doit être un montant positif.")
+        return replace(
+            self,
+            name=name,
+            email=email,
+            phone=(self.phone or "").strip(),
+            source=(self.source or "").strip(),
+            other_processes=(self.other_processes or "").strip(),
+        )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One interviewer's rating of one criterion for one candidate at one stage.
+
+    rating None means « non évalué »: it is kept (the evidence may still be useful) but never
+    counted, so a missing rating can never pull a candidate down.
+    """
+
+    id: str
+    candidate_id: str
+    stage: str
+    criterion_id: str
+    interviewer: str
+    rating: int | None
+    evidence: str = ""
+    doubt: bool = False
+    doubt_note: str = ""
+    status: str = "soumis"
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def validated(self) -> Evaluation:
+        if self.stage not in STAGE_BY_CODE:
+            raise ValidationError(f"Étape inconnue : « {self.stage} ».")
+        interviewer = (self.interviewer or "").strip()
+        if not interviewer:
+            raise ValidationError("Indiquez qui a mené l'entretien.")
+        if self.rating is not None and self.rating not in RATING_VALUES:
+            raise ValidationError(f"Une note va de 1 à 3 (reçu : {self.rating}).")
+        evidence = (self.evidence or "").strip()
+        if self.rating is not None and not evidence:
+            raise ValidationError(
+                "Une note sans preuve écrite n'est pas une note : décrivez ce que la personne a dit ou fait."
+            )
+        if self.status not in ("brouillon", "soumis"):
+            raise ValidationError(f"Statut d'évaluation inconnu : « {self.status} ».")
+        doubt_note = (self.doubt_note or "").strip()
+        return replace(self, interviewer=interviewer, evidence=evidence, doubt_note=doubt_note)
+
+
+@dataclass(frozen=True)
+class StageDecision:
+    id: str
+    candidate_id: str
+    stage: str
+    decision: str
+    decided_by: str
+    reason: str = ""
+    decided_at: datetime | None = None
+
+    def validated(self) -> StageDecision:
+        if self.stage not in STAGE_BY_CODE:
+            raise ValidationError(f"Étape inconnue : « {self.stage} ».")
+        if self.decision not in DECISION_VALUES:
+            raise ValidationError(f"Décision inconnue : « {self.decision} ».")
+        who = (self.decided_by or "").strip()
+        if not who:
+            raise ValidationError("Indiquez qui prend la décision.")
+        reason = (self.reason or "").strip()
+        if self.decision == "arreter" and not reason:
+            raise ValidationError("Donnez la raison de l'arrêt : la personne recevra une réponse.")
+        if self.decision == "retenu" and not reason:
+            raise ValidationError("Justifiez le choix final : il sera conservé dans le dossier.")
+        return replace(self, decided_by=who, reason=reason)
+
+
+SEVERITIES = ("faible", "moyen", "fort")
+RECOMMENDATIONS = ("oui", "reserves", "non")
+
+
+@dataclass(frozen=True)
+class CultureNote:
+    """An advisory observation from the culture-fit meeting: never a score, never a yes/no."""
+
+    id: str
+    candidate_id: str
+    author: str
+    note: str
+    warning: bool = False
+    severity: str = "faible"
+    created_at: datetime | None = None
+
+    def validated(self) -> CultureNote:
+        author = (self.author or "").strip()
+        note = (self.note or "").strip()
+        if not author:
+            raise ValidationError("Indiquez qui a fait l'observation.")
+        if not note:
+            raise ValidationError("Décrivez l'observation : ce qui a été dit ou vu.")
+        if self.severity not in SEVERITIES:
+            raise ValidationError(f"Gravité inconnue : « {self.severity} ».")
+        return replace(self, author=author, note=note)
+
+
+@dataclass(frozen=True)
+class ReferenceCall:
+    """A reference call; its ratings are evaluations of the « références » stage."""
+
+    id: str
+    candidate_id: str
+    referee_name: str
+    relation: str
+    organisation: str
+    called_on: date
+    recommendation: str
+    recorded_by: str
+    notes: str = ""
+    created_at: datetime | None = None
+
+    def validated(self) -> ReferenceCall:
+        referee = (self.referee_name or "").strip()
+        who = (self.recorded_by or "").strip()
+        if not referee:
+            raise ValidationError("Indiquez le nom de la personne référente.")
+        if not who:
+            raise ValidationError("Indiquez qui a mené l'appel.")
+        if self.recommendation not in RECOMMENDATIONS:
+            raise ValidationError(f"Recommandation inconnue : « {self.recommendation} ».")
+        return replace(
+            self,
+            referee_name=referee,
+            recorded_by=who,
+            relation=(self.relation or "").strip(),
+            organisation=(self.organisation or "").strip(),
+            notes=(self.notes or "").strip(),
+        )
+
+
+@dataclass
+class RecruitmentSnapshot:
+    """Everything about one recruitment, read in one go for a screen or an export."""
+
+    recruitment: Recruitment
+    criteria: list[Criterion] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    decisions: list[StageDecision] = field(default_factory=list)
+    culture_notes: list[CultureNote] = field(default_factory=list)
+    reference_calls: list[ReferenceCall] = field(default_factory=list)

@@ -1,0 +1,454 @@
+"""Data protection: how long candidates' data is kept, what is due for deletion, the right of
+access (PRODUCT.md §8, CNIL recruitment guidance).
+
+Rules, in months, stored as settings:
+- ``retention.unsuccessful_months`` (default 3, at most 3): a person not chosen (status other
+  than « retenu ») is deleted that long after their recruitment closed (``closed_at``);
+- ``retention.talent_pool_months`` (default 24, at most 24): a person who agreed to stay in the
+  talent pool is kept that long from the last contact, and never less than the rule above.
+
+The last contact is the latest of: the candidacy's creation, its evaluations' last update, the
+decisions about the person, the culture-fit notes and the reference calls. The person finally
+chosen (« retenu ») is never listed: their file goes to the hiring process.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from selection.analysis.progress import candidate_status
+from selection.documents.reports import (
+    BulletList,
+    Document,
+    Heading,
+    Paragraph,
+    bold,
+    candidate_report,
+    clean_text,
+    french_date,
+    inline,
+    one_line,
+    render_markdown,
+    table,
+)
+from selection.domain import labels
+from selection.domain.labels import RATING_ANCHORS
+from selection.domain.model import (
+    Candidate,
+    Recruitment,
+    RecruitmentSnapshot,
+    ValidationError,
+)
+from selection.domain.stages import STAGE_BY_CODE
+from selection.storage.store import (
+    Store,
+    evaluation_history,
+    evaluations,
+)
+
+UNSUCCESSFUL_MONTHS_KEY = "retention.unsuccessful_months"
+TALENT_POOL_MONTHS_KEY = "retention.talent_pool_months"
+DEFAULT_UNSUCCESSFUL_MONTHS = 3
+DEFAULT_TALENT_POOL_MONTHS = 24
+MAX_UNSUCCESSFUL_MONTHS = 3
+MAX_TALENT_POOL_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    unsuccessful_months: int = DEFAULT_UNSUCCESSFUL_MONTHS
+    talent_pool_months: int = DEFAULT_TALENT_POOL_MONTHS
+
+    def validated(self) -> RetentionSettings:
+        if not 0 <= self.unsuccessful_months <= MAX_UNSUCCESSFUL_MONTHS:
+            raise ValidationError(
+                "Sans consentement, les données d'une personne non retenue se gardent au plus "
+                f"{MAX_UNSUCCESSFUL_MONTHS} mois après la fin du recrutement (CNIL) : choisissez "
+                f"entre 0 et {MAX_UNSUCCESSFUL_MONTHS}."
+            )
+        if not 0 <= self.talent_pool_months <= MAX_TALENT_POOL_MONTHS:
+            raise ValidationError(
+                "Avec le consentement de la personne (vivier), la durée de conservation va "
+                f"jusqu'à {MAX_TALENT_POOL_MONTHS} mois après le dernier contact : choisissez "
+                f"entre 0 et {MAX_TALENT_POOL_MONTHS}."
+            )
+        return self
+
+
+def _months(store: Store, key: str, default: int) -> int:
+    try:
+        return int(store.get_setting(key, str(default)))
+    except ValueError:
+        return default
+
+
+def load_settings(store: Store) -> RetentionSettings:
+    """The stored rules; a setting that is missing or unreadable falls back to the default."""
+    return RetentionSettings(
+        unsuccessful_months=_months(store, UNSUCCESSFUL_MONTHS_KEY, DEFAULT_UNSUCCESSFUL_MONTHS),
+        talent_pool_months=_months(store, TALENT_POOL_MONTHS_KEY, DEFAULT_TALENT_POOL_MONTHS),
+    )
+
+
+def save_settings(store: Store, settings: RetentionSettings, actor: str) -> RetentionSettings:
+    """Store the rules (within the legal maxima) and log who changed them."""
+    checked = settings.validated()
+    store.set_setting(UNSUCCESSFUL_MONTHS_KEY, str(checked.unsuccessful_months))
+    store.set_setting(TALENT_POOL_MONTHS_KEY, str(checked.talent_pool_months))
+    store.audit(
+        actor,
+        "reglage_conservation",
+        None,
+        "durées de conservation",
+        f"non retenues : {checked.unsuccessful_months} mois ; vivier : "
+        f"{checked.talent_pool_months} mois",
+    )
+    return checked
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later, or the last day of that month (31 January + 1 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def last_contact(snapshot: RecruitmentSnapshot, candidate_id: str) -> datetime | None:
+    """The latest trace of an exchange with the person, from everything stored about them."""
+    moments: list[datetime] = []
+    for cand in snapshot.candidates:
+        if cand.id == candidate_id and cand.created_at:
+            moments.append(cand.created_at)
+    moments += [
+        e.updated_at or e.created_at
+        for e in snapshot.evaluations
+        if e.candidate_id == candidate_id and (e.updated_at or e.created_at)
+    ]
+    moments += [
+        d.decided_at for d in snapshot.decisions if d.candidate_id == candidate_id and d.decided_at
+    ]
+    moments += [
+        n.created_at
+        for n in snapshot.culture_notes
+        if n.candidate_id == candidate_id and n.created_at
+    ]
+    for call in snapshot.reference_calls:
+        if call.candidate_id == candidate_id:
+            moments.append(datetime.combine(call.called_on, datetime.min.time()))
+            if call.created_at:
+                moments.append(call.created_at)
+    return max(moments, default=None)
+
+
+@dataclass(frozen=True)
+class PurgeItem:
+    """One person whose data is due for deletion, and why."""
+
+    candidate_id: str
+    candidate_name: str
+    recruitment_id: str
+    recruitment_title: str
+    reason: str
+    due: date
+    last_contact: date | None
+
+
+def _due(
+    rec: Recruitment,
+    cand: Candidate,
+    contact: datetime | None,
+    settings: RetentionSettings,
+) -> tuple[date, str] | None:
+    """When a person not chosen must be deleted, and the reason in French; None if no rule
+    applies yet (recruitment still open and no talent-pool consent)."""
+    closed = _day(rec.closed_at) if rec.closed_at else None
+    after_close = add_months(closed, settings.unsuccessful_months) if closed else None
+    if cand.talent_pool_consent and contact is not None:
+        pool_due = add_months(_day(contact), settings.talent_pool_months)
+        due = max(pool_due, after_close) if after_close else pool_due
+        return due, (
+            f"Vivier (consentement recueilli) : dernier contact le {french_date(contact)}, "
+            f"conservation de {settings.talent_pool_months} mois écoulée le {french_date(due)}."
+        )
+    if after_close is None:
+        return None
+    return after_close, (
+        f"Candidature non retenue : recrutement clos le {french_date(closed)}, "
+        f"conservation de {settings.unsuccessful_months} mois écoulée le {french_date(after_close)}."
+    )
+
+
+def retention_due(
+    snapshot: RecruitmentSnapshot, candidate_id: str, settings: RetentionSettings
+) -> date | None:
+    """The deletion date of one person under the current rules (None: chosen, or no date yet)."""
+    status = candidate_status(snapshot)
+    row = status[status["candidate_id"] == candidate_id]
+    if row.empty or row.iloc[0]["statut"] == "retenu":
+        return None
+    cand = next(c for c in snapshot.candidates if c.id == candidate_id)
+    found = _due(snapshot.recruitment, cand, last_contact(snapshot, candidate_id), settings)
+    return found[0] if found else None
+
+
+def to_purge(
+    store: Store, today: date, settings: RetentionSettings | None = None
+) -> list[PurgeItem]:
+    """Everyone whose retention period is over on ``today``, oldest due date first."""
+    settings = settings or load_settings(store)
+    items: list[PurgeItem] = []
+    for rec in store.list_recruitments():
+        snap = store.snapshot(rec.id)
+        if not snap.candidates:
+            continue
+        status = candidate_status(snap).set_index("candidate_id")["statut"]
+        for cand in snap.candidates:
+            if status.get(cand.id) == "retenu":
+                continue
+            contact = last_contact(snap, cand.id)
+            found = _due(rec, cand, contact, settings)
+            if found is None or found[0] > today:
+                continue
+            items.append(
+                PurgeItem(
+                    candidate_id=cand.id,
+                    candidate_name=cand.name,
+                    recruitment_id=rec.id,
+                    recruitment_title=rec.title,
+                    reason=found[1],
+                    due=found[0],
+                    last_contact=_day(contact) if contact else None,
+                )
+            )
+    return sorted(items, key=lambda i: (i.due, i.recruitment_title, i.candidate_name))
+
+
+def purge(store: Store, items: Iterable[PurgeItem], actor: str) -> int:
+    """Delete the listed people and everything about them in one transaction, with one audit
+    entry per person. The entry names the person by id only: the point is to forget them.
+    Returns how many people were deleted (someone already erased is skipped)."""
+    return store.purge_candidates(
+        ((item.candidate_id, item.recruitment_id, item.reason) for item in items), actor
+    )
+
+
+# --------------------------------------------------------------------- right of access
+
+
+def _only(snapshot: RecruitmentSnapshot, candidate_id: str) -> RecruitmentSnapshot:
+    """The recruitment seen through one person: nobody else's rows can reach the document."""
+    return replace(
+        snapshot,
+        candidates=[c for c in snapshot.candidates if c.id == candidate_id],
+        evaluations=[e for e in snapshot.evaluations if e.candidate_id == candidate_id],
+        decisions=[d for d in snapshot.decisions if d.candidate_id == candidate_id],
+        culture_notes=[n for n in snapshot.culture_notes if n.candidate_id == candidate_id],
+        reference_calls=[c for c in snapshot.reference_calls if c.candidate_id == candidate_id],
+    )
+
+
+def _yes_no(value: bool | None) -> str:
+    return "non renseigné" if value is None else ("oui" if value else "non")
+
+
+def _rating(value: int | None) -> str:
+    return RATING_ANCHORS.get(value, "Non évalué") if value is not None else "Non évalué"
+
+
+def _number(value: float | int | None, suffix: str = "") -> str:
+    if value is None:
+        return "non renseigné"
+    text = f"{value:g}".replace(".", ",")
+    return text + suffix
+
+
+def _history_rows(store: Store, eval_ids: list[str]) -> list[dict]:
+    if not eval_ids:
+        return []
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(evaluation_history, evaluations.c.stage, evaluations.c.criterion_id)
+            .join(evaluations, evaluations.c.id == evaluation_history.c.evaluation_id)
+            .where(evaluation_history.c.evaluation_id.in_(eval_ids))
+            .order_by(evaluation_history.c.changed_at, evaluation_history.c.id)
+        ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def _access_blocks(
+    store: Store, snap: RecruitmentSnapshot, cand: Candidate, settings: RetentionSettings
+) -> list:
+    blocks: list = [
+        Heading(2, "Consentements et informations pratiques"),
+        BulletList(
+            tuple(
+                inline(bold(label), " " + value)
+                for label, value in (
+                    ("Nom :", one_line(cand.name)),
+                    ("Candidature enregistrée le :", french_date(cand.created_at)),
+                    ("Accord pour la prise de références :", _yes_no(cand.references_agreed)),
+                    ("Accord pour rester dans le vivier :", _yes_no(cand.talent_pool_consent)),
+                    (
+                        "Disponible à partir du :",
+                        french_date(cand.available_from)
+                        if cand.available_from
+                        else "non renseigné",
+                    ),
+                    ("Jours par semaine :", _number(cand.days_per_week)),
+                    ("Télétravail accepté :", _yes_no(cand.remote_ok)),
+                    (
+                        "Autres processus en cours :",
+                        one_line(cand.other_processes) or "non renseigné",
+                    ),
+                    ("TJM demandé :", _number(cand.expected_daily_rate, " €")),
+                )
+            )
+        ),
+    ]
+    criteria = {c.id: c.label for c in snap.criteria}
+    drafts = [e for e in snap.evaluations if e.status == "brouillon"]
+    blocks.append(Heading(2, "Brouillons d'évaluation (non soumis)"))
+    if drafts:
+        blocks.append(
+            BulletList(
+                tuple(
+                    inline(
+                        bold(criteria.get(e.criterion_id, "Critère retiré du cadrage")),
+                        f" — {STAGE_BY_CODE[e.stage].label}, {one_line(e.interviewer)} : "
+                        f"{_rating(e.rating)}",
+                        "\n",
+                        bold("Notes :"),
+                        " " + (clean_text(e.evidence) or "aucune"),
+                        *(
+                            ["\n", bold("Doute :"), " " + clean_text(e.doubt_note)]
+                            if e.doubt_note
+                            else []
+                        ),
+                    )
+                    for e in drafts
+                )
+            )
+        )
+    else:
+        blocks.append(Paragraph(inline("Aucun brouillon.")))
+
+    history = _history_rows(store, [e.id for e in snap.evaluations])
+    blocks.append(Heading(2, "Historique des modifications d'évaluations"))
+    if history:
+        blocks.append(
+            BulletList(
+                tuple(
+                    inline(
+                        bold(criteria.get(h["criterion_id"], "Critère retiré du cadrage")),
+                        f" — {STAGE_BY_CODE[h['stage']].label}, modifié le "
+                        f"{french_date(h['changed_at'])} par {one_line(h['changed_by'])} : "
+                        f"{_rating(h['old_rating'])} → {_rating(h['new_rating'])}",
+                        "\n",
+                        bold("Preuves avant :"),
+                        " " + (clean_text(h["old_evidence"]) or "aucune"),
+                        "\n",
+                        bold("Preuves après :"),
+                        " " + (clean_text(h["new_evidence"]) or "aucune"),
+                    )
+                    for h in history
+                )
+            )
+        )
+    else:
+        blocks.append(Paragraph(inline("Aucune note n'a été modifiée après avoir été soumise.")))
+
+    blocks.append(Heading(2, "Observations de l'entretien d'adéquation"))
+    if snap.culture_notes:
+        blocks.append(
+            BulletList(
+                tuple(
+                    inline(
+                        bold(one_line(n.author)),
+                        f", le {french_date(n.created_at)}"
+                        + (f" — signal d'alerte ({n.severity})" if n.warning else ""),
+                        "\n",
+                        clean_text(n.note),
+                    )
+                    for n in snap.culture_notes
+                )
+            )
+        )
+    else:
+        blocks.append(Paragraph(inline("Aucune observation.")))
+
+    blocks.append(Heading(2, "Prises de références"))
+    if snap.reference_calls:
+        blocks.append(
+            table(
+                (
+                    "Date",
+                    "Personne référente",
+                    "Relation",
+                    "Organisation",
+                    "Recommandation",
+                    "Appel mené par",
+                    "Notes",
+                ),
+                (
+                    (
+                        french_date(c.called_on),
+                        c.referee_name,
+                        c.relation,
+                        c.organisation,
+                        labels.RECOMMENDATIONS.get(c.recommendation, c.recommendation),
+                        c.recorded_by,
+                        c.notes,
+                    )
+                    for c in snap.reference_calls
+                ),
+            )
+        )
+    else:
+        blocks.append(Paragraph(inline("Aucune prise de références.")))
+
+    due = retention_due(snap, cand.id, settings)
+    blocks.append(Heading(2, "Conservation des données"))
+    if due is None:
+        text = (
+            "Aucune date de suppression n'est fixée pour l'instant : le recrutement est en cours, "
+            "ou la candidature a été retenue."
+        )
+    else:
+        text = f"Ces données seront supprimées au plus tard le {french_date(due)}."
+    blocks.append(Paragraph(inline(text)))
+    return blocks
+
+
+def access_export(
+    store: Store, candidate_id: str, *, actor: str = "", on: date | None = None
+) -> str:
+    """Everything stored about one person, as a readable Markdown file (right of access):
+    contact details, consents and logistics, every rating and note (drafts and the history of
+    changes included), every decision, culture-fit observations and reference calls. Nothing
+    about any other candidate. The export is written to the audit log."""
+    cand = store.candidate(candidate_id)
+    snap = _only(store.snapshot(cand.recruitment_id), candidate_id)
+    settings = load_settings(store)
+    report = candidate_report(snap, candidate_id, include_contact=True, on=on)
+    intro = Paragraph(
+        inline(
+            "Ce document rassemble toutes les données enregistrées à votre sujet dans l'outil de "
+            "sélection, au titre de votre droit d'accès (RGPD, article 15). Vous pouvez en "
+            "demander la rectification ou l'effacement."
+        )
+    )
+    document = Document(
+        f"Données enregistrées — {one_line(cand.name)}",
+        (intro, *report.blocks, *_access_blocks(store, snap, cand, settings)),
+    )
+    store.audit(actor, "export_acces", cand.recruitment_id, f"personne {candidate_id}", "")
+    return render_markdown(document)
