@@ -37,6 +37,12 @@ class Recruitment:
     remote_policy: str = ""
     max_daily_rate: int | None = None
     references_required: bool = True
+    # v4: optimistic concurrency (version of the details), who changed them last, and the
+    # revision of the whole recruitment (bumped by every write about it: caches key on it).
+    version: int = 1
+    updated_by: str = ""
+    updated_at: datetime | None = None
+    revision: int = 1
 
     def validated(self) -> Recruitment:
         title = (self.title or "").strip()
@@ -70,6 +76,10 @@ class Criterion:
     stages: tuple[str, ...] = ()
     position: int = 0
     questions: tuple[str, ...] = ()
+    # v4: optimistic concurrency
+    version: int = 1
+    updated_by: str = ""
+    updated_at: datetime | None = None
 
     def validated(self) -> Criterion:
         label = (self.label or "").strip()
@@ -117,6 +127,10 @@ class Candidate:
     remote_ok: bool | None = None
     other_processes: str = ""
     expected_daily_rate: int | None = None
+    # v4: optimistic concurrency
+    version: int = 1
+    updated_by: str = ""
+    updated_at: datetime | None = None
 
     def validated(self) -> Candidate:
         name = (self.name or "").strip()
@@ -151,7 +165,7 @@ class Evaluation:
     candidate_id: str
     stage: str
     criterion_id: str
-    interviewer: str
+    interviewer: str  # who rated: their identity key (login e-mail, or the signed name when open)
     rating: int | None
     evidence: str = ""
     doubt: bool = False
@@ -159,6 +173,12 @@ class Evaluation:
     status: str = "soumis"
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    interviewer_name: str = ""  # v4: how the rater is shown (defaults to the key)
+
+    @property
+    def rater(self) -> str:
+        """The rater's name as shown on screens and in documents."""
+        return self.interviewer_name or self.interviewer
 
     def validated(self) -> Evaluation:
         if self.stage not in STAGE_BY_CODE:
@@ -176,7 +196,14 @@ class Evaluation:
         if self.status not in ("brouillon", "soumis"):
             raise ValidationError(f"Statut d'évaluation inconnu : « {self.status} ».")
         doubt_note = (self.doubt_note or "").strip()
-        return replace(self, interviewer=interviewer, evidence=evidence, doubt_note=doubt_note)
+        name = " ".join((self.interviewer_name or "").split()) or interviewer
+        return replace(
+            self,
+            interviewer=interviewer,
+            interviewer_name=name,
+            evidence=evidence,
+            doubt_note=doubt_note,
+        )
 
 
 @dataclass(frozen=True)
@@ -215,11 +242,16 @@ class CultureNote:
 
     id: str
     candidate_id: str
-    author: str
+    author: str  # identity key, as Evaluation.interviewer
     note: str
     warning: bool = False
     severity: str = "faible"
     created_at: datetime | None = None
+    author_name: str = ""  # v4: how the author is shown
+
+    @property
+    def author_label(self) -> str:
+        return self.author_name or self.author
 
     def validated(self) -> CultureNote:
         author = (self.author or "").strip()
@@ -230,7 +262,8 @@ class CultureNote:
             raise ValidationError("Décrivez l'observation : ce qui a été dit ou vu.")
         if self.severity not in SEVERITIES:
             raise ValidationError(f"Gravité inconnue : « {self.severity} ».")
-        return replace(self, author=author, note=note)
+        name = " ".join((self.author_name or "").split()) or author
+        return replace(self, author=author, author_name=name, note=note)
 
 
 @dataclass(frozen=True)
@@ -247,6 +280,7 @@ class ReferenceCall:
     recorded_by: str
     notes: str = ""
     created_at: datetime | None = None
+    recorded_by_key: str = ""  # v4: identity key of who made the call (defaults to the name)
 
     def validated(self) -> ReferenceCall:
         referee = (self.referee_name or "").strip()
@@ -261,10 +295,60 @@ class ReferenceCall:
             self,
             referee_name=referee,
             recorded_by=who,
+            recorded_by_key=(self.recorded_by_key or "").strip() or who,
             relation=(self.relation or "").strip(),
             organisation=(self.organisation or "").strip(),
             notes=(self.notes or "").strip(),
         )
+
+
+@dataclass(frozen=True)
+class PanelAssignment:
+    """Who interviews whom at which stage (the stage plan): a person assigned here is on the
+    panel of that candidate at that stage, and owes an evaluation (PRODUCT.md §10)."""
+
+    id: str
+    candidate_id: str
+    stage: str
+    member_key: str  # identity key (login e-mail, or the name when the app runs open)
+    member_name: str = ""
+    assigned_by: str = ""
+    assigned_at: datetime | None = None
+
+    @property
+    def member_label(self) -> str:
+        return self.member_name or self.member_key
+
+    def validated(self) -> PanelAssignment:
+        if self.stage not in STAGE_BY_CODE:
+            raise ValidationError(f"Étape inconnue : « {self.stage} ».")
+        key = (self.member_key or "").strip()
+        if not key:
+            raise ValidationError("Indiquez qui fait passer l'entretien.")
+        return replace(self, member_key=key, member_name=(self.member_name or "").strip() or key)
+
+
+@dataclass(frozen=True)
+class DebriefOpening:
+    """The owner opened the meeting view of a candidate's stage before every assigned interviewer
+    submitted (« pas de débrief à chaud » lifted early), with the reason, for the file."""
+
+    id: str
+    candidate_id: str
+    stage: str
+    opened_by: str
+    reason: str
+    opened_at: datetime | None = None
+
+    def validated(self) -> DebriefOpening:
+        if self.stage not in STAGE_BY_CODE:
+            raise ValidationError(f"Étape inconnue : « {self.stage} ».")
+        reason = (self.reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                "Donnez la raison d'ouvrir la discussion avant que tout le panel ait noté."
+            )
+        return replace(self, reason=reason, opened_by=(self.opened_by or "").strip())
 
 
 @dataclass
@@ -278,3 +362,5 @@ class RecruitmentSnapshot:
     decisions: list[StageDecision] = field(default_factory=list)
     culture_notes: list[CultureNote] = field(default_factory=list)
     reference_calls: list[ReferenceCall] = field(default_factory=list)
+    panel: list[PanelAssignment] = field(default_factory=list)  # v4
+    openings: list[DebriefOpening] = field(default_factory=list)  # v4
