@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from selection.domain.formatting import export_filename
+from selection.domain.ids import now
 from selection.domain.model import (
     Candidate,
     Criterion,
@@ -35,20 +36,18 @@ from selection.domain.model import (
     StageDecision,
     ValidationError,
 )
-from selection.storage.store import (
-    Store,
-    _audit,
+from selection.storage.schema import (
     candidates,
     criteria,
     culture_notes,
     evaluation_history,
     evaluations,
     members,
-    now,
     recruitments,
     reference_calls,
     stage_decisions,
 )
+from selection.storage.store import Store, Tx
 
 FORMAT_NAME = "selection-beta-sauvegarde"
 FORMAT_VERSION = 1
@@ -752,8 +751,7 @@ def import_backup(store: Store, data: bytes | str, *, actor: str = "") -> Import
         if problems:
             raise ImportRefused(problems, REFUSAL_INTRO)
         _insert(conn, backup)
-        _audit(
-            conn,
+        Tx(conn).audit(
             actor,
             "import_sauvegarde",
             rec_ids[0] if len(rec_ids) == 1 else None,

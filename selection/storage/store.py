@@ -1,17 +1,22 @@
-"""Storage through SQLAlchemy 2 Core: one module, one schema, forward-only migrations.
+"""Reads and writes through SQLAlchemy 2 Core, one transaction at a time.
 
-SQLite is the default (a file under data/, WAL, busy timeout, write transactions opened with
-BEGIN IMMEDIATE so that concurrent writers queue instead of failing with "database is locked").
-Any SQLAlchemy URL can be given through SELECTION_DATABASE_URL; PostgreSQL is supported.
+``Store`` opens the database (``engine.py``), migrates it (``schema.py``) and hands out
+transactions. Inside a transaction, ``Tx`` reads and writes rows. Storage keeps the data whole
+(references exist, labels are unique, a row saved from a stale version is reported, not
+overwritten) but holds no business rule: who may do what, the blind rule and the process rules
+live in ``selection.services``, which call ``Tx`` inside their write transaction.
+
+Every write about a recruitment starts with ``Tx.touch``: it bumps the recruitment's revision,
+which also locks its row on PostgreSQL, so two app servers writing about the same recruitment
+queue (SQLite already queues writers with BEGIN IMMEDIATE) and a rule re-read after ``touch``
+cannot be changed by someone else before the commit.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -22,298 +27,45 @@ from selection.domain.model import (
     Candidate,
     Criterion,
     CultureNote,
+    DebriefOpening,
     Evaluation,
+    PanelAssignment,
     Recruitment,
     RecruitmentSnapshot,
     ReferenceCall,
     StageDecision,
     ValidationError,
 )
-
-DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "selection.db"
-DATABASE_URL_ENV = "SELECTION_DATABASE_URL"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-metadata = sa.MetaData()
-
-
-def _owner_column(name: str, table: str) -> sa.Column:
-    """The indexed foreign key that ties a row to its candidate or recruitment."""
-    return sa.Column(
-        name,
-        sa.String(36),
-        sa.ForeignKey(f"{table}.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
-
-
-schema_version = sa.Table(
-    "schema_version",
+from selection.storage.engine import DATABASE_URL_ENV as DATABASE_URL_ENV
+from selection.storage.engine import DEFAULT_DB_PATH as DEFAULT_DB_PATH
+from selection.storage.engine import database_url as database_url
+from selection.storage.engine import make_engine
+from selection.storage.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    audit_log,
+    candidates,
+    criteria,
+    culture_notes,
+    debrief_openings,
+    evaluation_history,
+    evaluations,
+    members,
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
+    panel_assignments,
+    recruitments,
+    reference_calls,
+    schema_version,
+    settings,
+    stage_decisions,
 )
 
-recruitments = sa.Table(
-    "recruitments",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("role", sa.String(100), nullable=False, default=""),
-    sa.Column("team", sa.String(200), nullable=False, default=""),
-    sa.Column("owner", sa.String(200), nullable=False, default=""),
-    sa.Column("status", sa.String(20), nullable=False, default="ouvert"),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("closed_at", sa.DateTime, nullable=True),
-    # v2: constraints of the mission
-    sa.Column("start_date", sa.Date, nullable=True),
-    sa.Column("days_per_week", sa.Float, nullable=True),
-    sa.Column("remote_policy", sa.String(200), nullable=False, server_default=""),
-    sa.Column("max_daily_rate", sa.Integer, nullable=True),
-    sa.Column("references_required", sa.Boolean, nullable=False, server_default=sa.true()),
-)
-
-criteria = sa.Table(
-    "criteria",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    _owner_column("recruitment_id", "recruitments"),
-    sa.Column("label", sa.String(200), nullable=False),
-    sa.Column("statement", sa.Text, nullable=False, default=""),
-    sa.Column("category", sa.String(100), nullable=False, default=""),
-    sa.Column("weight_level", sa.Integer, nullable=False),
-    sa.Column("weight", sa.Float, nullable=False),
-    sa.Column("must_have", sa.Boolean, nullable=False, default=False),
-    sa.Column("stages", sa.String(200), nullable=False, default=""),
-    sa.Column("position", sa.Integer, nullable=False, default=0),
-    # v2: question bank, one question per line
-    sa.Column("questions", sa.Text, nullable=False, server_default=""),
-    sa.UniqueConstraint("recruitment_id", "label", name="uq_criteria_label"),
-)
-
-candidates = sa.Table(
-    "candidates",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    _owner_column("recruitment_id", "recruitments"),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("email", sa.String(200), nullable=False, default=""),
-    sa.Column("phone", sa.String(50), nullable=False, default=""),
-    sa.Column("source", sa.String(100), nullable=False, default=""),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    # v3: consents and pre-qualification logistics
-    sa.Column("references_agreed", sa.Boolean, nullable=True),
-    sa.Column("talent_pool_consent", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("available_from", sa.Date, nullable=True),
-    sa.Column("days_per_week", sa.Float, nullable=True),
-    sa.Column("remote_ok", sa.Boolean, nullable=True),
-    sa.Column("other_processes", sa.Text, nullable=False, server_default=""),
-    sa.Column("expected_daily_rate", sa.Integer, nullable=True),
-)
-
-evaluations = sa.Table(
-    "evaluations",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    _owner_column("candidate_id", "candidates"),
-    sa.Column("stage", sa.String(40), nullable=False),
-    sa.Column(
-        "criterion_id",
-        sa.String(36),
-        sa.ForeignKey("criteria.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    sa.Column("interviewer", sa.String(200), nullable=False),
-    sa.Column("rating", sa.Integer, nullable=True),
-    sa.Column("evidence", sa.Text, nullable=False, default=""),
-    sa.Column("doubt", sa.Boolean, nullable=False, default=False),
-    sa.Column("doubt_note", sa.Text, nullable=False, default=""),
-    sa.Column("status", sa.String(20), nullable=False, default="soumis"),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("updated_at", sa.DateTime, nullable=False),
-    sa.UniqueConstraint(
-        "candidate_id", "stage", "criterion_id", "interviewer", name="uq_evaluation_slot"
-    ),
-    sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 3", name="ck_rating_range"),
-)
-
-stage_decisions = sa.Table(
-    "stage_decisions",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    _owner_column("candidate_id", "candidates"),
-    sa.Column("stage", sa.String(40), nullable=False),
-    sa.Column("decision", sa.String(20), nullable=False),
-    sa.Column("decided_by", sa.String(200), nullable=False),
-    sa.Column("reason", sa.Text, nullable=False, default=""),
-    sa.Column("decided_at", sa.DateTime, nullable=False),
-)
-
-
-def _migrate_1_to_2(conn: Connection) -> None:
-    """Version 2: history of evaluation edits (never overwrite silently), the question bank of
-    each criterion and the constraints of the mission."""
-    evaluation_history.create(conn, checkfirst=True)
-    add = "ALTER TABLE {} ADD COLUMN {}"
-    for table, column in (
-        ("recruitments", "start_date DATE"),
-        ("recruitments", "days_per_week FLOAT"),
-        ("recruitments", "remote_policy VARCHAR(200) NOT NULL DEFAULT ''"),
-        ("recruitments", "max_daily_rate INTEGER"),
-        ("recruitments", "references_required BOOLEAN NOT NULL DEFAULT TRUE"),
-        ("criteria", "questions TEXT NOT NULL DEFAULT ''"),
-    ):
-        conn.exec_driver_sql(add.format(table, column))
-
-
-evaluation_history = sa.Table(
-    "evaluation_history",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "evaluation_id",
-        sa.String(36),
-        sa.ForeignKey("evaluations.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    sa.Column("changed_by", sa.String(200), nullable=False),
-    sa.Column("changed_at", sa.DateTime, nullable=False),
-    sa.Column("old_rating", sa.Integer, nullable=True),
-    sa.Column("new_rating", sa.Integer, nullable=True),
-    sa.Column("old_evidence", sa.Text, nullable=False, default=""),
-    sa.Column("new_evidence", sa.Text, nullable=False, default=""),
-)
-
-culture_notes = sa.Table(
-    "culture_notes",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    _owner_column("candidate_id", "candidates"),
-    sa.Column("author", sa.String(200), nullable=False),
-    sa.Column("note", sa.Text, nullable=False),
-    sa.Column("warning", sa.Boolean, nullable=False, default=False),
-    sa.Column("severity", sa.String(20), nullable=False, default="faible"),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-
-reference_calls = sa.Table(
-    "reference_calls",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    _owner_column("candidate_id", "candidates"),
-    sa.Column("referee_name", sa.String(200), nullable=False),
-    sa.Column("relation", sa.String(200), nullable=False, default=""),
-    sa.Column("organisation", sa.String(200), nullable=False, default=""),
-    sa.Column("called_on", sa.Date, nullable=False),
-    sa.Column("recommendation", sa.String(20), nullable=False),
-    sa.Column("recorded_by", sa.String(200), nullable=False),
-    sa.Column("notes", sa.Text, nullable=False, default=""),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-
-members = sa.Table(
-    "members",
-    metadata,
-    sa.Column(
-        "recruitment_id",
-        sa.String(36),
-        sa.ForeignKey("recruitments.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("email", sa.String(200), primary_key=True),
-    sa.Column("role", sa.String(20), nullable=False, default="membre"),
-    sa.Column("added_by", sa.String(200), nullable=False, default=""),
-    sa.Column("added_at", sa.DateTime, nullable=False),
-)
-
-audit_log = sa.Table(
-    "audit_log",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.DateTime, nullable=False, index=True),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("action", sa.String(50), nullable=False),
-    sa.Column("recruitment_id", sa.String(36), nullable=True),
-    sa.Column("subject", sa.String(200), nullable=False, default=""),
-    sa.Column("details", sa.Text, nullable=False, default=""),
-)
-
-settings = sa.Table(
-    "settings",
-    metadata,
-    sa.Column("key", sa.String(100), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-
-
-def _migrate_2_to_3(conn: Connection) -> None:
-    """Version 3: consents and logistics per candidate, culture notes, reference calls,
-    recruitment members, the audit log and app settings (retention)."""
-    add = "ALTER TABLE candidates ADD COLUMN {}"
-    for column in (
-        "references_agreed BOOLEAN",
-        "talent_pool_consent BOOLEAN NOT NULL DEFAULT FALSE",
-        "available_from DATE",
-        "days_per_week FLOAT",
-        "remote_ok BOOLEAN",
-        "other_processes TEXT NOT NULL DEFAULT ''",
-        "expected_daily_rate INTEGER",
-    ):
-        conn.exec_driver_sql(add.format(column))
-    for table in (culture_notes, reference_calls, members, audit_log, settings):
-        table.create(conn, checkfirst=True)
-
-
-# MIGRATIONS[n] takes a database from version n+1 to n+2. Append only: never edit a released one.
-MIGRATIONS = (_migrate_1_to_2, _migrate_2_to_3)
-SCHEMA_VERSION = len(MIGRATIONS) + 1
-V1_TABLES = (schema_version, recruitments, criteria, candidates, evaluations, stage_decisions)
-
-
-def database_url() -> str:
-    url = os.environ.get(DATABASE_URL_ENV, "").strip()
-    if url:
-        return url
-    DEFAULT_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DEFAULT_DB_PATH}"
-
-
-def make_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-        )
-        _configure_sqlite(engine)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:
-        dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN itself
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+MEMBER_ROLES = ("responsable", "membre")
 
 
 class Store:
-    """Every read and write of the app. Each call opens its own connection from the pool,
-    so one Store can be shared by all sessions without sharing a connection across threads."""
+    """The database of the app. Each transaction takes its own connection from the pool, so one
+    Store is shared by every session of a server without sharing a connection across threads."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -324,9 +76,13 @@ class Store:
         store.migrate()
         return store
 
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One transaction for a whole multi-row write: all of it lands, or none of it."""
+        """One write transaction: all of it lands, or none of it."""
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
@@ -336,6 +92,16 @@ class Store:
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn, conn.begin():
             yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        with self.write() as conn:
+            yield Tx(conn)
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        with self.read() as conn:
+            yield Tx(conn)
 
     # ---------------------------------------------------------------- schema
 
@@ -366,318 +132,172 @@ class Store:
         with self.read() as conn:
             return conn.execute(sa.select(schema_version.c.version)).scalar_one()
 
-    # ---------------------------------------------------------------- recruitments
+    def is_empty(self) -> bool:
+        with self.read() as conn:
+            return (
+                conn.execute(sa.select(sa.func.count()).select_from(recruitments)).scalar_one() == 0
+            )
+
+    # Tables that hold what is written about a person (erasure rewrites them on PostgreSQL).
+    PERSON_TABLES = (
+        "candidates",
+        "evaluations",
+        "evaluation_history",
+        "stage_decisions",
+        "culture_notes",
+        "reference_calls",
+        "panel_assignments",
+        "debrief_openings",
+        "audit_log",
+    )
+
+    def after_erasure(self) -> None:
+        """Make deleted rows unrecoverable from the database files, after the commit.
+
+        SQLite: ``secure_delete`` (engine.py) already overwrote the deleted cells in the pages;
+        a TRUNCATE checkpoint copies the WAL back into the file and empties the ``-wal``, where
+        the pages as they were before the deletion still lay. PostgreSQL: a plain DELETE only
+        marks tuples dead and VACUUM leaves their bytes in the table files, so the tables about
+        people are rewritten (``VACUUM FULL``: new files, the old ones are unlinked). What stays
+        outside the app's reach (WAL archives, backups taken before) is listed in docs/deploy.md.
+        """
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
+            elif conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.exec_driver_sql("VACUUM FULL " + ", ".join(self.PERSON_TABLES))
+
+    def count_rows(self) -> dict[str, int]:
+        with self.read() as conn:
+            return {
+                t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in metadata.sorted_tables
+            }
+
+    # ------------------------------------------- plain data operations (seeding, tests, tools)
+    # Each one is a single transaction over Tx; the app itself goes through selection.services.
+
+    def snapshot(self, recruitment_id: str) -> RecruitmentSnapshot:
+        """Read a whole recruitment in one transaction, so a screen never mixes two states."""
+        with self.reading() as tx:
+            return tx.snapshot(recruitment_id)
+
+    def save_snapshot(self, snap: RecruitmentSnapshot, owner_email: str | None = None) -> None:
+        """Write a whole recruitment (demo, duplicate, tests) in one transaction; ``owner_email``
+        becomes its first member, as « responsable »."""
+        with self.transaction() as tx:
+            tx.insert_snapshot(snap, owner_email=owner_email, by=snap.recruitment.owner)
+
+    def recruitment(self, recruitment_id: str) -> Recruitment:
+        with self.reading() as tx:
+            return tx.require_recruitment(recruitment_id)
+
+    def list_recruitments(self, member_email: str | None = None) -> list[Recruitment]:
+        with self.reading() as tx:
+            return tx.recruitments(member_email=member_email)
 
     def save_recruitment(self, recruitment: Recruitment) -> Recruitment:
         rec = recruitment.validated()
-        values = _recruitment_row(rec)
-        with self.write() as conn:
-            exists = conn.execute(
-                sa.select(recruitments.c.id).where(recruitments.c.id == rec.id)
-            ).first()
-            if exists:
-                conn.execute(
-                    recruitments.update().where(recruitments.c.id == rec.id).values(values)
-                )
+        with self.transaction() as tx:
+            if tx.recruitment(rec.id) is None:
+                tx.insert_recruitment(rec, by=rec.updated_by or rec.owner)
             else:
-                conn.execute(
-                    recruitments.insert().values(
-                        id=rec.id, created_at=rec.created_at or now(), **values
-                    )
-                )
+                tx.touch(rec.id)
+                tx.update_recruitment(rec, expected_version=None, by=rec.updated_by)
         return self.recruitment(rec.id)
 
-    def recruitment(self, recruitment_id: str) -> Recruitment:
-        with self.read() as conn:
-            row = conn.execute(
-                sa.select(recruitments).where(recruitments.c.id == recruitment_id)
-            ).first()
-        if row is None:
-            raise ValidationError("Recrutement introuvable.")
-        return _recruitment_of(row)
-
-    def list_recruitments(self, member_email: str | None = None) -> list[Recruitment]:
-        """All recruitments, or only those ``member_email`` is a member of (with login on)."""
-        query = sa.select(recruitments).order_by(recruitments.c.created_at, recruitments.c.title)
-        if member_email is not None:
-            mine = sa.select(members.c.recruitment_id).where(
-                members.c.email == member_email.strip().lower()
-            )
-            query = query.where(recruitments.c.id.in_(mine))
-        with self.read() as conn:
-            rows = conn.execute(query).all()
-        return [_recruitment_of(r) for r in rows]
-
-    def member_role(self, recruitment_id: str, email: str) -> str | None:
-        with self.read() as conn:
-            return conn.execute(
-                sa.select(members.c.role).where(
-                    (members.c.recruitment_id == recruitment_id)
-                    & (members.c.email == email.strip().lower())
-                )
-            ).scalar()
-
     def delete_recruitment(self, recruitment_id: str) -> None:
-        with self.write() as conn:
-            _delete_recruitment_rows(conn, recruitment_id)
-
-    # ---------------------------------------------------------------- criteria
-
-    def save_criteria(self, recruitment_id: str, items: Iterable[Criterion]) -> list[Criterion]:
-        """Replace-or-insert a whole brief at once, checking the set before writing any row."""
-        validated = [c.validated() for c in items]
-        labels = [c.label.casefold() for c in validated]
-        duplicates = sorted({c.label for c in validated if labels.count(c.label.casefold()) > 1})
-        if duplicates:
-            raise ValidationError(f"Critère en double : {', '.join(duplicates)}.")
-        if any(c.recruitment_id != recruitment_id for c in validated):
-            raise ValidationError("Un critère appartient à un autre recrutement.")
-        if validated and sum(c.weight for c in validated) <= 0:
-            raise ValidationError(
-                "Toutes les pondérations sont nulles : gardez au moins un critère pondéré."
-            )
-        with self.write() as conn:
-            _require_recruitment(conn, recruitment_id)
-            existing = {
-                r.id: r.label
-                for r in conn.execute(
-                    sa.select(criteria.c.id, criteria.c.label).where(
-                        criteria.c.recruitment_id == recruitment_id
-                    )
-                )
-            }
-            kept = {c.id for c in validated}
-            removed = [cid for cid in existing if cid not in kept]
-            _refuse_removing_rated_criteria(conn, removed, existing)
-            if removed:
-                conn.execute(criteria.delete().where(criteria.c.id.in_(removed)))
-            # Temporary labels avoid tripping the unique constraint when two labels are swapped.
-            for c in validated:
-                if c.id in existing:
-                    conn.execute(
-                        criteria.update().where(criteria.c.id == c.id).values(label=f"~{c.id}")
-                    )
-            for c in validated:
-                row = _criterion_row(c)
-                if c.id in existing:
-                    conn.execute(criteria.update().where(criteria.c.id == c.id).values(row))
-                else:
-                    conn.execute(criteria.insert().values(id=c.id, **row))
-        return self.list_criteria(recruitment_id)
-
-    def add_criterion(self, criterion: Criterion) -> list[Criterion]:
-        current = self.list_criteria(criterion.recruitment_id)
-        position = max((c.position for c in current), default=-1) + 1
-        return self.save_criteria(
-            criterion.recruitment_id,
-            [*current, Criterion(**{**criterion.__dict__, "position": position})],
-        )
-
-    def update_weights(self, recruitment_id: str, weights: dict[str, float]) -> list[Criterion]:
-        current = self.list_criteria(recruitment_id)
-        unknown = set(weights) - {c.id for c in current}
-        if unknown:
-            raise ValidationError("Pondération pour un critère inconnu.")
-        updated = [
-            Criterion(**{**c.__dict__, "weight": float(weights.get(c.id, c.weight))})
-            for c in current
-        ]
-        if updated and sum(c.weight for c in updated) <= 0:
-            raise ValidationError(
-                "Toutes les pondérations sont nulles : gardez au moins un critère pondéré."
-            )
-        return self.save_criteria(recruitment_id, updated)
+        with self.transaction() as tx:
+            tx.delete_recruitment(recruitment_id)
 
     def list_criteria(self, recruitment_id: str) -> list[Criterion]:
-        with self.read() as conn:
-            return _criteria_of(conn, recruitment_id)
+        with self.reading() as tx:
+            return tx.criteria(recruitment_id)
 
-    # ---------------------------------------------------------------- candidates
+    def save_criteria(self, recruitment_id: str, items: Iterable[Criterion]) -> list[Criterion]:
+        """Replace a whole brief (tests and tools; the app saves the rows a person changed)."""
+        validated = [c.validated() for c in items]
+        with self.transaction() as tx:
+            tx.touch(recruitment_id)
+            existing = {c.id: c for c in tx.criteria(recruitment_id)}
+            tx.delete_criteria([cid for cid in existing if cid not in {c.id for c in validated}])
+            tx.park_labels([c.id for c in validated if c.id in existing])
+            for c in validated:
+                if c.id in existing:
+                    tx.update_criterion(c, expected_version=None, by="")
+                else:
+                    tx.insert_criteria([c], by="")
+        return self.list_criteria(recruitment_id)
+
+    def list_candidates(self, recruitment_id: str) -> list[Candidate]:
+        with self.reading() as tx:
+            return tx.candidates(recruitment_id)
+
+    def candidate(self, candidate_id: str) -> Candidate:
+        with self.reading() as tx:
+            found = tx.candidate(candidate_id)
+        if found is None:
+            raise ValidationError("Personne candidate introuvable.")
+        return found
 
     def save_candidate(self, candidate: Candidate) -> Candidate:
         cand = candidate.validated()
-        values = _candidate_row(cand)
-        with self.write() as conn:
-            _require_recruitment(conn, cand.recruitment_id)
-            exists = conn.execute(
-                sa.select(candidates.c.id).where(candidates.c.id == cand.id)
-            ).first()
-            if exists:
-                conn.execute(candidates.update().where(candidates.c.id == cand.id).values(values))
+        with self.transaction() as tx:
+            tx.touch(cand.recruitment_id)
+            if tx.candidate(cand.id) is None:
+                tx.insert_candidates([cand], by="")
             else:
-                conn.execute(
-                    candidates.insert().values(
-                        id=cand.id,
-                        recruitment_id=cand.recruitment_id,
-                        created_at=cand.created_at or now(),
-                        **values,
-                    )
-                )
+                tx.update_candidate(cand, expected_version=None, by="")
         return cand
 
-    def candidate(self, candidate_id: str) -> Candidate:
-        with self.read() as conn:
-            row = conn.execute(sa.select(candidates).where(candidates.c.id == candidate_id)).first()
-        if row is None:
-            raise ValidationError("Personne candidate introuvable.")
-        return _candidate_of(row)
-
-    def delete_candidate(self, candidate_id: str, actor: str, reason: str) -> None:
-        """Erase a person and everything written about them, and log that it was done."""
-        with self.write() as conn:
-            row = conn.execute(sa.select(candidates).where(candidates.c.id == candidate_id)).first()
-            if row is None:
-                raise ValidationError("Personne candidate introuvable.")
-            _delete_candidate_rows(conn, [candidate_id])
-            # The log keeps the id, never the name: an erased person must not survive in the log.
-            _audit(
-                conn, actor, "effacement", row.recruitment_id, f"personne {candidate_id}", reason
-            )
-
-    def add_imported(
-        self,
-        recruitment_id: str,
-        *,
-        new_criteria: Iterable[Criterion] = (),
-        new_candidates: Iterable[Candidate] = (),
-        actor: str,
-        subject: str,
-    ) -> None:
-        """Add criteria or candidates read from a spreadsheet, all or none, with one audit
-        entry. Labels are checked again under the write lock, so a concurrent edit gives a
-        French message rather than a constraint error."""
-        crits = [c.validated() for c in new_criteria]
-        cands = [c.validated() for c in new_candidates]
-        stamp = now()
-        with self.write() as conn:
-            _require_recruitment(conn, recruitment_id)
-            taken = {
-                label.casefold()
-                for label in conn.execute(
-                    sa.select(criteria.c.label).where(criteria.c.recruitment_id == recruitment_id)
-                ).scalars()
-            }
-            clash = sorted(c.label for c in crits if c.label.casefold() in taken)
-            if clash:
-                raise ValidationError(f"Critère déjà présent : {', '.join(clash)}.")
-            if crits:
-                conn.execute(criteria.insert(), [{"id": c.id, **_criterion_row(c)} for c in crits])
-            if cands:
-                conn.execute(
-                    candidates.insert(),
-                    [
-                        {
-                            "id": c.id,
-                            "recruitment_id": recruitment_id,
-                            "created_at": c.created_at or stamp,
-                            **_candidate_row(c),
-                        }
-                        for c in cands
-                    ],
-                )
-            details = f"{len(crits)} critère(s), {len(cands)} personne(s)"
-            _audit(conn, actor, "import_csv", recruitment_id, subject, details)
-
-    def purge_candidates(self, due: Iterable[tuple[str, str, str]], actor: str) -> int:
-        """Delete people whose retention period is over — (candidate id, recruitment id,
-        reason) — in one transaction, one audit entry each, by id only. Someone already erased
-        is skipped; returns how many were deleted."""
-        wanted = {cid: (rid, reason) for cid, rid, reason in due}
-        if not wanted:
+    def save_evaluations(self, items: Iterable[Evaluation], changed_by: str | None = None) -> int:
+        validated = [e.validated() for e in items]
+        if not validated:
             return 0
-        with self.write() as conn:
-            present = list(
-                conn.execute(
-                    sa.select(candidates.c.id).where(candidates.c.id.in_(list(wanted)))
-                ).scalars()
-            )
-            _delete_candidate_rows(conn, present)
-            for cid in present:
-                rid, reason = wanted[cid]
-                _audit(conn, actor, "purge", rid, f"personne {cid}", reason)
-        return len(present)
+        with self.transaction() as tx:
+            for rid in {tx.recruitment_of_candidate(e.candidate_id) for e in validated}:
+                if rid is None:
+                    raise ValidationError("Personne candidate introuvable.")
+                tx.touch(rid)
+            tx.upsert_evaluations(validated, changed_by, now())
+        return len(validated)
 
-    # ---------------------------------------------------------------- culture and references
+    def list_evaluations(self, recruitment_id: str) -> list[Evaluation]:
+        with self.reading() as tx:
+            return tx.evaluations(recruitment_id)
 
-    def save_culture_note(self, note: CultureNote) -> CultureNote:
-        n = note.validated()
-        with self.write() as conn:
-            _require_candidate(conn, n.candidate_id)
-            conn.execute(
-                culture_notes.insert().values(
-                    id=n.id,
-                    candidate_id=n.candidate_id,
-                    author=n.author,
-                    note=n.note,
-                    warning=n.warning,
-                    severity=n.severity,
-                    created_at=n.created_at or now(),
-                )
-            )
-        return n
+    def evaluation_history(self, evaluation_id: str) -> list[dict]:
+        with self.reading() as tx:
+            return tx.history([evaluation_id])
 
-    def save_reference_call(self, call: ReferenceCall, items: Iterable[Evaluation]) -> None:
-        """The call and its ratings land together or not at all."""
-        c = call.validated()
-        evals = [e.validated() for e in items]
-        with self.write() as conn:
-            row = conn.execute(
-                sa.select(candidates.c.references_agreed).where(candidates.c.id == c.candidate_id)
-            ).first()
-            if row is None:
+    def record_decision(self, decision: StageDecision) -> StageDecision:
+        dec = decision.validated()
+        with self.transaction() as tx:
+            rid = tx.recruitment_of_candidate(dec.candidate_id)
+            if rid is None:
                 raise ValidationError("Personne candidate introuvable.")
-            if row.references_agreed is not True:
-                raise ValidationError(
-                    "La personne n'a pas donné son accord pour une prise de références : "
-                    "recueillez-le d'abord (préqualification)."
-                )
-            conn.execute(reference_calls.insert().values(**_reference_row(c)))
-            self._upsert_evaluations(conn, evals, c.recorded_by, now())
+            tx.touch(rid)
+            tx.insert_decision(dec)
+        return dec
 
-    # ---------------------------------------------------------------- members, audit, settings
+    def list_decisions(self, recruitment_id: str) -> list[StageDecision]:
+        with self.reading() as tx:
+            return tx.decisions(recruitment_id)
 
     def add_member(self, recruitment_id: str, email: str, role: str, added_by: str) -> None:
-        email = (email or "").strip().lower()
-        if "@" not in email:
-            raise ValidationError(f"Adresse électronique invalide : « {email} ».")
-        if role not in ("responsable", "membre"):
-            raise ValidationError(f"Rôle inconnu : « {role} ».")
-        with self.write() as conn:
-            _require_recruitment(conn, recruitment_id)
-            conn.execute(
-                members.delete().where(
-                    (members.c.recruitment_id == recruitment_id) & (members.c.email == email)
-                )
-            )
-            conn.execute(
-                members.insert().values(
-                    recruitment_id=recruitment_id,
-                    email=email,
-                    role=role,
-                    added_by=added_by,
-                    added_at=now(),
-                )
-            )
-            _audit(conn, added_by, "ajout_membre", recruitment_id, email, role)
-
-    def remove_member(self, recruitment_id: str, email: str, removed_by: str) -> None:
-        with self.write() as conn:
-            conn.execute(
-                members.delete().where(
-                    (members.c.recruitment_id == recruitment_id)
-                    & (members.c.email == email.strip().lower())
-                )
-            )
-            _audit(conn, removed_by, "retrait_membre", recruitment_id, email, "")
+        with self.transaction() as tx:
+            tx.touch(recruitment_id)
+            tx.put_member(recruitment_id, email, role, added_by)
 
     def list_members(self, recruitment_id: str) -> list[dict]:
-        with self.read() as conn:
-            rows = conn.execute(
-                sa.select(members)
-                .where(members.c.recruitment_id == recruitment_id)
-                .order_by(members.c.role, members.c.email)
-            ).all()
-        return [dict(r._mapping) for r in rows]
+        with self.reading() as tx:
+            return tx.members(recruitment_id)
+
+    def member_role(self, recruitment_id: str, email: str) -> str | None:
+        with self.reading() as tx:
+            return tx.member_role(recruitment_id, email)
 
     def audit(
         self,
@@ -686,65 +306,364 @@ class Store:
         recruitment_id: str | None = None,
         subject: str = "",
         details: str = "",
+        actor_key: str = "",
     ) -> None:
-        with self.write() as conn:
-            _audit(conn, actor, action, recruitment_id, subject, details)
+        with self.transaction() as tx:
+            tx.audit(actor, action, recruitment_id, subject, details, actor_key=actor_key)
 
     def list_audit(self, limit: int = 500) -> list[dict]:
-        with self.read() as conn:
-            rows = conn.execute(
-                sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
-            ).all()
-        return [dict(r._mapping) for r in rows]
+        with self.reading() as tx:
+            return tx.audit_entries(limit=limit)
 
     def get_setting(self, key: str, default: str) -> str:
-        with self.read() as conn:
-            value = conn.execute(sa.select(settings.c.value).where(settings.c.key == key)).scalar()
-        return default if value is None else value
+        with self.reading() as tx:
+            found = tx.setting(key)
+        return default if found is None else found["value"]
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.write() as conn:
-            conn.execute(settings.delete().where(settings.c.key == key))
-            conn.execute(settings.insert().values(key=key, value=value))
+        with self.transaction() as tx:
+            tx.put_setting(key, value, expected_version=None, by="")
 
-    def list_candidates(self, recruitment_id: str) -> list[Candidate]:
-        with self.read() as conn:
-            return _candidates_of(conn, recruitment_id)
 
-    # ---------------------------------------------------------------- evaluations
+class Tx:
+    """Row-level reads and writes inside one transaction (see the module docstring)."""
 
-    def save_evaluations(self, items: Iterable[Evaluation], changed_by: str | None = None) -> int:
-        """Upsert one interviewer's ratings in one transaction; every change to a stored rating
-        is written to evaluation_history (who, when, before, after)."""
-        validated = [e.validated() for e in items]
-        if not validated:
-            return 0
-        with self.write() as conn:
-            self._upsert_evaluations(conn, validated, changed_by, now())
-        return len(validated)
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
-    def _upsert_evaluations(
-        self, conn: Connection, validated: list[Evaluation], changed_by: str | None, stamp: datetime
+    @property
+    def dialect(self) -> str:
+        return self.conn.dialect.name
+
+    def _one(self, query: sa.Executable) -> sa.Row | None:
+        return self.conn.execute(query).first()
+
+    # ------------------------------------------------------------ revision and lock
+
+    def touch(self, recruitment_id: str) -> int:
+        """Bump the recruitment's revision (and lock its row until the commit); returns it."""
+        result = self.conn.execute(
+            recruitments.update()
+            .where(recruitments.c.id == recruitment_id)
+            .values(revision=recruitments.c.revision + 1)
+        )
+        if result.rowcount == 0:
+            raise ValidationError("Recrutement introuvable.")
+        return self.revision(recruitment_id) or 0
+
+    def revision(self, recruitment_id: str) -> int | None:
+        return self.conn.execute(
+            sa.select(recruitments.c.revision).where(recruitments.c.id == recruitment_id)
+        ).scalar()
+
+    # ------------------------------------------------------------ recruitments
+
+    def recruitment(self, recruitment_id: str) -> Recruitment | None:
+        row = self._one(
+            sa.select(recruitments).where(
+                (recruitments.c.id == recruitment_id) & recruitments.c.import_id.is_(None)
+            )
+        )
+        return None if row is None else _recruitment_of(row)
+
+    def require_recruitment(self, recruitment_id: str) -> Recruitment:
+        found = self.recruitment(recruitment_id)
+        if found is None:
+            raise ValidationError("Recrutement introuvable.")
+        return found
+
+    def recruitments(
+        self, *, member_email: str | None = None, ids: Sequence[str] | None = None
+    ) -> list[Recruitment]:
+        """Visible recruitments: all, those ``member_email`` is a member of, or ``ids``."""
+        query = (
+            sa.select(recruitments)
+            .where(recruitments.c.import_id.is_(None))
+            .order_by(recruitments.c.created_at, recruitments.c.title, recruitments.c.id)
+        )
+        if member_email is not None:
+            mine = sa.select(members.c.recruitment_id).where(
+                members.c.email == member_email.strip().lower()
+            )
+            query = query.where(recruitments.c.id.in_(mine))
+        if ids is not None:
+            query = query.where(recruitments.c.id.in_(list(ids)))
+        return [_recruitment_of(r) for r in self.conn.execute(query)]
+
+    def recruitment_of_candidate(self, candidate_id: str) -> str | None:
+        return self.conn.execute(
+            sa.select(candidates.c.recruitment_id).where(candidates.c.id == candidate_id)
+        ).scalar()
+
+    def insert_recruitment(
+        self, rec: Recruitment, *, by: str, import_id: str | None = None
     ) -> None:
+        stamp = now()
+        self.conn.execute(
+            recruitments.insert().values(
+                id=rec.id,
+                created_at=rec.created_at or stamp,
+                version=1,
+                revision=1,
+                updated_by=by or "",
+                updated_at=stamp,
+                import_id=import_id,
+                **_recruitment_row(rec),
+            )
+        )
+
+    def update_recruitment(
+        self, rec: Recruitment, *, expected_version: int | None, by: str
+    ) -> bool:
+        """Write the recruitment's details; False when its version is no longer
+        ``expected_version`` (someone saved in between: nothing is written)."""
+        where = recruitments.c.id == rec.id
+        if expected_version is not None:
+            where &= recruitments.c.version == expected_version
+        result = self.conn.execute(
+            recruitments.update()
+            .where(where)
+            .values(
+                version=recruitments.c.version + 1,
+                updated_by=by or "",
+                updated_at=now(),
+                **_recruitment_row(rec),
+            )
+        )
+        return result.rowcount == 1
+
+    def delete_recruitment(self, recruitment_id: str) -> None:
+        cand_ids = list(
+            self.conn.execute(
+                sa.select(candidates.c.id).where(candidates.c.recruitment_id == recruitment_id)
+            ).scalars()
+        )
+        self.delete_candidates(cand_ids)
+        for table in (members, criteria):
+            self.conn.execute(table.delete().where(table.c.recruitment_id == recruitment_id))
+        self.conn.execute(recruitments.delete().where(recruitments.c.id == recruitment_id))
+
+    # ------------------------------------------------------------ members
+
+    def member_role(self, recruitment_id: str, email: str | None) -> str | None:
+        if not email:
+            return None
+        return self.conn.execute(
+            sa.select(members.c.role).where(
+                (members.c.recruitment_id == recruitment_id)
+                & (members.c.email == email.strip().lower())
+            )
+        ).scalar()
+
+    def members(self, recruitment_id: str) -> list[dict]:
+        rows = self.conn.execute(
+            sa.select(members)
+            .where(members.c.recruitment_id == recruitment_id)
+            .order_by(members.c.role, members.c.email)
+        ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def put_member(self, recruitment_id: str, email: str, role: str, by: str) -> None:
+        email = (email or "").strip().lower()
+        if "@" not in email or " " in email or len(email) > 200:
+            raise ValidationError(f"Adresse électronique invalide : « {email} ».")
+        if role not in MEMBER_ROLES:
+            raise ValidationError(f"Rôle inconnu : « {role} ».")
+        self.conn.execute(
+            members.delete().where(
+                (members.c.recruitment_id == recruitment_id) & (members.c.email == email)
+            )
+        )
+        self.conn.execute(
+            members.insert().values(
+                recruitment_id=recruitment_id, email=email, role=role, added_by=by, added_at=now()
+            )
+        )
+
+    def remove_member(self, recruitment_id: str, email: str) -> int:
+        return self.conn.execute(
+            members.delete().where(
+                (members.c.recruitment_id == recruitment_id)
+                & (members.c.email == email.strip().lower())
+            )
+        ).rowcount
+
+    # ------------------------------------------------------------ criteria
+
+    def criteria(self, recruitment_id: str) -> list[Criterion]:
+        rows = self.conn.execute(
+            sa.select(criteria)
+            .where((criteria.c.recruitment_id == recruitment_id) & criteria.c.import_id.is_(None))
+            .order_by(criteria.c.position, criteria.c.label, criteria.c.id)
+        ).all()
+        return [_criterion_of(r) for r in rows]
+
+    def insert_criteria(
+        self, items: Sequence[Criterion], *, by: str, import_id: str | None = None
+    ) -> None:
+        if items:
+            stamp = now()
+            self.conn.execute(
+                criteria.insert(),
+                [
+                    {
+                        "id": c.id,
+                        "version": 1,
+                        "updated_by": by or "",
+                        "updated_at": stamp,
+                        "import_id": import_id,
+                        **_criterion_row(c),
+                    }
+                    for c in items
+                ],
+            )
+
+    def park_labels(self, criterion_ids: Sequence[str]) -> None:
+        """Give rows about to be updated a temporary unique label, so that two criteria can swap
+        labels in one save without tripping the unique constraint."""
+        for cid in criterion_ids:
+            self.conn.execute(criteria.update().where(criteria.c.id == cid).values(label=f"~{cid}"))
+
+    def update_criterion(self, c: Criterion, *, expected_version: int | None, by: str) -> bool:
+        where = criteria.c.id == c.id
+        if expected_version is not None:
+            where &= criteria.c.version == expected_version
+        result = self.conn.execute(
+            criteria.update()
+            .where(where)
+            .values(
+                version=criteria.c.version + 1,
+                updated_by=by or "",
+                updated_at=now(),
+                **_criterion_row(c),
+            )
+        )
+        return result.rowcount == 1
+
+    def delete_criteria(self, criterion_ids: Sequence[str]) -> None:
+        if criterion_ids:
+            self.conn.execute(criteria.delete().where(criteria.c.id.in_(list(criterion_ids))))
+
+    def ratings_per_criterion(self, criterion_ids: Sequence[str]) -> dict[str, int]:
+        """How many evaluations each of these criteria has (drafts included)."""
+        if not criterion_ids:
+            return {}
+        rows = self.conn.execute(
+            sa.select(evaluations.c.criterion_id, sa.func.count())
+            .where(evaluations.c.criterion_id.in_(list(criterion_ids)))
+            .group_by(evaluations.c.criterion_id)
+        ).all()
+        return {cid: int(n) for cid, n in rows}
+
+    # ------------------------------------------------------------ candidates
+
+    def candidates(self, recruitment_id: str) -> list[Candidate]:
+        rows = self.conn.execute(
+            sa.select(candidates)
+            .where(
+                (candidates.c.recruitment_id == recruitment_id) & candidates.c.import_id.is_(None)
+            )
+            .order_by(candidates.c.created_at, candidates.c.name, candidates.c.id)
+        ).all()
+        return [_candidate_of(r) for r in rows]
+
+    def candidate(self, candidate_id: str) -> Candidate | None:
+        row = self._one(
+            sa.select(candidates).where(
+                (candidates.c.id == candidate_id) & candidates.c.import_id.is_(None)
+            )
+        )
+        return None if row is None else _candidate_of(row)
+
+    def insert_candidates(
+        self, items: Sequence[Candidate], *, by: str, import_id: str | None = None
+    ) -> None:
+        if items:
+            stamp = now()
+            self.conn.execute(
+                candidates.insert(),
+                [
+                    {
+                        "id": c.id,
+                        "recruitment_id": c.recruitment_id,
+                        "created_at": c.created_at or stamp,
+                        "version": 1,
+                        "updated_by": by or "",
+                        "updated_at": stamp,
+                        "import_id": import_id,
+                        **_candidate_row(c),
+                    }
+                    for c in items
+                ],
+            )
+
+    def update_candidate(self, c: Candidate, *, expected_version: int | None, by: str) -> bool:
+        where = candidates.c.id == c.id
+        if expected_version is not None:
+            where &= candidates.c.version == expected_version
+        result = self.conn.execute(
+            candidates.update()
+            .where(where)
+            .values(
+                version=candidates.c.version + 1,
+                updated_by=by or "",
+                updated_at=now(),
+                **_candidate_row(c),
+            )
+        )
+        return result.rowcount == 1
+
+    def delete_candidates(self, candidate_ids: Sequence[str]) -> None:
+        """Everything about some candidates, in dependency order (works without enforced FKs)."""
+        ids = list(candidate_ids)
+        if not ids:
+            return
+        eval_ids = sa.select(evaluations.c.id).where(evaluations.c.candidate_id.in_(ids))
+        self.conn.execute(
+            evaluation_history.delete().where(evaluation_history.c.evaluation_id.in_(eval_ids))
+        )
+        for table in (
+            evaluations,
+            stage_decisions,
+            culture_notes,
+            reference_calls,
+            panel_assignments,
+            debrief_openings,
+        ):
+            self.conn.execute(table.delete().where(table.c.candidate_id.in_(ids)))
+        self.conn.execute(candidates.delete().where(candidates.c.id.in_(ids)))
+
+    # ------------------------------------------------------------ evaluations
+
+    def evaluations(self, recruitment_id: str) -> list[Evaluation]:
+        rows = self._about_candidates(evaluations, recruitment_id, evaluations.c.created_at)
+        return [_evaluation_of(r) for r in rows]
+
+    def upsert_evaluations(
+        self, validated: Sequence[Evaluation], changed_by: str | None, stamp: datetime
+    ) -> None:
+        """Insert or update one rater's evaluations; every change to a submitted rating is kept
+        in evaluation_history (who, when, before, after)."""
         for ev in validated:
-            _check_evaluation_refs(conn, ev)
+            self._check_evaluation_refs(ev)
             slot = sa.and_(
                 evaluations.c.candidate_id == ev.candidate_id,
                 evaluations.c.stage == ev.stage,
                 evaluations.c.criterion_id == ev.criterion_id,
                 evaluations.c.interviewer == ev.interviewer,
             )
-            old = conn.execute(sa.select(evaluations).where(slot)).first()
+            old = self._one(sa.select(evaluations).where(slot))
             values = {
                 "rating": ev.rating,
                 "evidence": ev.evidence,
                 "doubt": ev.doubt,
                 "doubt_note": ev.doubt_note,
                 "status": ev.status,
+                "interviewer_name": ev.interviewer_name or ev.interviewer,
                 "updated_at": ev.updated_at or stamp,
             }
             if old is None:
-                conn.execute(
+                self.conn.execute(
                     evaluations.insert().values(
                         id=ev.id,
                         candidate_id=ev.candidate_id,
@@ -756,12 +675,12 @@ class Store:
                     )
                 )
                 continue
-            conn.execute(evaluations.update().where(evaluations.c.id == old.id).values(values))
+            self.conn.execute(evaluations.update().where(evaluations.c.id == old.id).values(values))
             if old.status == "soumis" and (old.rating != ev.rating or old.evidence != ev.evidence):
-                conn.execute(
+                self.conn.execute(
                     evaluation_history.insert().values(
                         evaluation_id=old.id,
-                        changed_by=changed_by or ev.interviewer,
+                        changed_by=changed_by or ev.interviewer_name or ev.interviewer,
                         changed_at=stamp,
                         old_rating=old.rating,
                         new_rating=ev.rating,
@@ -770,80 +689,139 @@ class Store:
                     )
                 )
 
-    def list_evaluations(self, recruitment_id: str) -> list[Evaluation]:
-        with self.read() as conn:
-            return _evaluations_of(conn, recruitment_id)
+    def _check_evaluation_refs(self, ev: Evaluation) -> None:
+        cand = self._one(
+            sa.select(candidates.c.recruitment_id).where(candidates.c.id == ev.candidate_id)
+        )
+        if cand is None:
+            raise ValidationError("Personne candidate introuvable.")
+        crit = self._one(
+            sa.select(criteria.c.recruitment_id).where(criteria.c.id == ev.criterion_id)
+        )
+        if crit is None or crit.recruitment_id != cand.recruitment_id:
+            raise ValidationError("Critère introuvable pour ce recrutement.")
 
-    def evaluation_history(self, evaluation_id: str) -> list[dict]:
-        with self.read() as conn:
-            rows = conn.execute(
-                sa.select(evaluation_history)
-                .where(evaluation_history.c.evaluation_id == evaluation_id)
-                .order_by(evaluation_history.c.id)
-            ).all()
+    def history(self, evaluation_ids: Sequence[str]) -> list[dict]:
+        if not evaluation_ids:
+            return []
+        rows = self.conn.execute(
+            sa.select(evaluation_history)
+            .where(evaluation_history.c.evaluation_id.in_(list(evaluation_ids)))
+            .order_by(evaluation_history.c.id)
+        ).all()
         return [dict(r._mapping) for r in rows]
 
-    # ---------------------------------------------------------------- decisions
+    # ------------------------------------------------------------ decisions, notes, calls
 
-    def record_decision(self, decision: StageDecision) -> StageDecision:
-        """Record a stage decision; the final choice is also written to the audit log, in the
-        same transaction (by id: the log must not keep names after an erasure)."""
-        dec = decision.validated()
-        with self.write() as conn:
-            row = conn.execute(
-                sa.select(candidates.c.recruitment_id).where(candidates.c.id == dec.candidate_id)
-            ).first()
-            if row is None:
-                raise ValidationError("Personne candidate introuvable.")
-            if dec.decision == "retenu":
-                _audit(
-                    conn,
-                    dec.decided_by,
-                    "choix_final",
-                    row.recruitment_id,
-                    f"personne {dec.candidate_id}",
-                    dec.reason,
-                )
-            conn.execute(
-                stage_decisions.insert().values(
-                    id=dec.id,
-                    candidate_id=dec.candidate_id,
-                    stage=dec.stage,
-                    decision=dec.decision,
-                    decided_by=dec.decided_by,
-                    reason=dec.reason,
-                    decided_at=dec.decided_at or now(),
-                )
+    def decisions(self, recruitment_id: str) -> list[StageDecision]:
+        rows = self._about_candidates(stage_decisions, recruitment_id, stage_decisions.c.decided_at)
+        return [StageDecision(**r._mapping) for r in rows]
+
+    def insert_decision(self, dec: StageDecision) -> None:
+        self.conn.execute(
+            stage_decisions.insert().values(
+                id=dec.id,
+                candidate_id=dec.candidate_id,
+                stage=dec.stage,
+                decision=dec.decision,
+                decided_by=dec.decided_by,
+                reason=dec.reason,
+                decided_at=dec.decided_at or now(),
             )
-        return dec
+        )
 
-    def list_decisions(self, recruitment_id: str) -> list[StageDecision]:
-        with self.read() as conn:
-            return _decisions_of(conn, recruitment_id)
+    def culture_notes(self, recruitment_id: str) -> list[CultureNote]:
+        rows = self._about_candidates(culture_notes, recruitment_id, culture_notes.c.created_at)
+        return [CultureNote(**{**r._mapping, "warning": bool(r.warning)}) for r in rows]
 
-    # ---------------------------------------------------------------- snapshots
+    def insert_culture_note(self, n: CultureNote) -> None:
+        self.conn.execute(culture_notes.insert().values(_culture_row(n)))
+
+    def reference_calls(self, recruitment_id: str) -> list[ReferenceCall]:
+        rows = self._about_candidates(reference_calls, recruitment_id, reference_calls.c.called_on)
+        return [ReferenceCall(**r._mapping) for r in rows]
+
+    def insert_reference_call(self, c: ReferenceCall) -> None:
+        self.conn.execute(reference_calls.insert().values(_reference_row(c)))
+
+    # ------------------------------------------------------------ stage plan, openings
+
+    def panel(self, recruitment_id: str) -> list[PanelAssignment]:
+        rows = self._about_candidates(
+            panel_assignments, recruitment_id, panel_assignments.c.assigned_at
+        )
+        return [PanelAssignment(**r._mapping) for r in rows]
+
+    def assign(self, a: PanelAssignment) -> bool:
+        """Add someone to a candidate's panel at a stage; False when already there."""
+        exists = self._one(
+            sa.select(panel_assignments.c.id).where(
+                (panel_assignments.c.candidate_id == a.candidate_id)
+                & (panel_assignments.c.stage == a.stage)
+                & (panel_assignments.c.member_key == a.member_key)
+            )
+        )
+        if exists:
+            return False
+        self.conn.execute(
+            panel_assignments.insert().values(
+                id=a.id,
+                candidate_id=a.candidate_id,
+                stage=a.stage,
+                member_key=a.member_key,
+                member_name=a.member_name or a.member_key,
+                assigned_by=a.assigned_by,
+                assigned_at=a.assigned_at or now(),
+            )
+        )
+        return True
+
+    def unassign(self, candidate_id: str, stage: str, member_key: str) -> int:
+        return self.conn.execute(
+            panel_assignments.delete().where(
+                (panel_assignments.c.candidate_id == candidate_id)
+                & (panel_assignments.c.stage == stage)
+                & (panel_assignments.c.member_key == member_key)
+            )
+        ).rowcount
+
+    def openings(self, recruitment_id: str) -> list[DebriefOpening]:
+        rows = self._about_candidates(
+            debrief_openings, recruitment_id, debrief_openings.c.opened_at
+        )
+        return [DebriefOpening(**r._mapping) for r in rows]
+
+    def insert_opening(self, o: DebriefOpening) -> None:
+        self.conn.execute(
+            debrief_openings.insert().values(
+                id=o.id,
+                candidate_id=o.candidate_id,
+                stage=o.stage,
+                opened_by=o.opened_by,
+                reason=o.reason,
+                opened_at=o.opened_at or now(),
+            )
+        )
+
+    # ------------------------------------------------------------ whole recruitments
 
     def snapshot(self, recruitment_id: str) -> RecruitmentSnapshot:
-        """Read a whole recruitment in one transaction, so a screen never mixes two states."""
-        with self.read() as conn:
-            row = conn.execute(
-                sa.select(recruitments).where(recruitments.c.id == recruitment_id)
-            ).first()
-            if row is None:
-                raise ValidationError("Recrutement introuvable.")
-            return RecruitmentSnapshot(
-                recruitment=_recruitment_of(row),
-                criteria=_criteria_of(conn, recruitment_id),
-                candidates=_candidates_of(conn, recruitment_id),
-                evaluations=_evaluations_of(conn, recruitment_id),
-                decisions=_decisions_of(conn, recruitment_id),
-                culture_notes=_culture_notes_of(conn, recruitment_id),
-                reference_calls=_reference_calls_of(conn, recruitment_id),
-            )
+        return RecruitmentSnapshot(
+            recruitment=self.require_recruitment(recruitment_id),
+            criteria=self.criteria(recruitment_id),
+            candidates=self.candidates(recruitment_id),
+            evaluations=self.evaluations(recruitment_id),
+            decisions=self.decisions(recruitment_id),
+            culture_notes=self.culture_notes(recruitment_id),
+            reference_calls=self.reference_calls(recruitment_id),
+            panel=self.panel(recruitment_id),
+            openings=self.openings(recruitment_id),
+        )
 
-    def save_snapshot(self, snap: RecruitmentSnapshot, owner_email: str | None = None) -> None:
-        """Write a whole recruitment (demo, duplicate, import) in one transaction; with login on,
-        ``owner_email`` becomes its first member, as « responsable », in the same transaction."""
+    def insert_snapshot(
+        self, snap: RecruitmentSnapshot, *, owner_email: str | None, by: str
+    ) -> None:
+        """Insert a whole recruitment (every row validated first)."""
         rec = snap.recruitment.validated()
         crits = [c.validated() for c in snap.criteria]
         cands = [c.validated() for c in snap.candidates]
@@ -851,135 +829,147 @@ class Store:
         decs = [d.validated() for d in snap.decisions]
         notes = [n.validated() for n in snap.culture_notes]
         calls = [c.validated() for c in snap.reference_calls]
+        plan = [a.validated() for a in snap.panel]
+        opened = [o.validated() for o in snap.openings]
         stamp = now()
-        with self.write() as conn:
-            conn.execute(
-                recruitments.insert().values(
-                    id=rec.id, created_at=rec.created_at or stamp, **_recruitment_row(rec)
-                )
+        self.insert_recruitment(rec, by=by)
+        self.insert_criteria(crits, by=by)
+        self.insert_candidates([c for c in cands if c.recruitment_id == rec.id], by=by)
+        if evals:
+            self.conn.execute(
+                evaluations.insert(),
+                [
+                    {
+                        "id": e.id,
+                        "candidate_id": e.candidate_id,
+                        "stage": e.stage,
+                        "criterion_id": e.criterion_id,
+                        "interviewer": e.interviewer,
+                        "interviewer_name": e.interviewer_name or e.interviewer,
+                        "rating": e.rating,
+                        "evidence": e.evidence,
+                        "doubt": e.doubt,
+                        "doubt_note": e.doubt_note,
+                        "status": e.status,
+                        "created_at": e.created_at or stamp,
+                        "updated_at": e.updated_at or stamp,
+                    }
+                    for e in evals
+                ],
             )
-            if crits:
-                conn.execute(criteria.insert(), [{"id": c.id, **_criterion_row(c)} for c in crits])
-            if cands:
-                conn.execute(
-                    candidates.insert(),
-                    [
-                        {
-                            "id": c.id,
-                            "recruitment_id": rec.id,
-                            "created_at": c.created_at or stamp,
-                            **_candidate_row(c),
-                        }
-                        for c in cands
-                    ],
-                )
-            if evals:
-                conn.execute(
-                    evaluations.insert(),
-                    [
-                        {
-                            "id": e.id,
-                            "candidate_id": e.candidate_id,
-                            "stage": e.stage,
-                            "criterion_id": e.criterion_id,
-                            "interviewer": e.interviewer,
-                            "rating": e.rating,
-                            "evidence": e.evidence,
-                            "doubt": e.doubt,
-                            "doubt_note": e.doubt_note,
-                            "status": e.status,
-                            "created_at": e.created_at or stamp,
-                            "updated_at": e.updated_at or stamp,
-                        }
-                        for e in evals
-                    ],
-                )
-            if decs:
-                conn.execute(
-                    stage_decisions.insert(),
-                    [
-                        {
-                            "id": d.id,
-                            "candidate_id": d.candidate_id,
-                            "stage": d.stage,
-                            "decision": d.decision,
-                            "decided_by": d.decided_by,
-                            "reason": d.reason,
-                            "decided_at": d.decided_at or stamp,
-                        }
-                        for d in decs
-                    ],
-                )
-            if notes:
-                conn.execute(culture_notes.insert(), [_culture_row(n) for n in notes])
-            if calls:
-                conn.execute(reference_calls.insert(), [_reference_row(c) for c in calls])
-            if owner_email:
-                conn.execute(
-                    members.insert().values(
-                        recruitment_id=rec.id,
-                        email=owner_email.strip().lower(),
-                        role="responsable",
-                        added_by=owner_email,
-                        added_at=stamp,
-                    )
-                )
+        for d in decs:
+            self.insert_decision(d)
+        if notes:
+            self.conn.execute(culture_notes.insert(), [_culture_row(n) for n in notes])
+        if calls:
+            self.conn.execute(reference_calls.insert(), [_reference_row(c) for c in calls])
+        for a in plan:
+            self.assign(a)
+        for o in opened:
+            self.insert_opening(o)
+        if owner_email:
+            self.put_member(rec.id, owner_email, "responsable", owner_email)
 
-    def is_empty(self) -> bool:
-        with self.read() as conn:
-            return (
-                conn.execute(sa.select(sa.func.count()).select_from(recruitments)).scalar_one() == 0
+    # ------------------------------------------------------------ audit and settings
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        recruitment_id: str | None,
+        subject: str = "",
+        details: str = "",
+        *,
+        actor_key: str = "",
+    ) -> None:
+        self.conn.execute(
+            audit_log.insert().values(
+                at=now(),
+                actor=actor or "inconnu",
+                actor_key=actor_key or actor or "",
+                action=action,
+                recruitment_id=recruitment_id,
+                subject=subject,
+                details=details,
             )
-
-    def count_rows(self) -> dict[str, int]:
-        with self.read() as conn:
-            return {
-                t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                for t in metadata.sorted_tables
-            }
-
-
-# -------------------------------------------------------------------- helpers
-
-
-def _refuse_removing_rated_criteria(
-    conn: Connection, removed: list[str], labels: dict[str, str]
-) -> None:
-    """Ratings and their evidence belong to the file: a criterion that has some is kept (set its
-    weight to 0 to leave it out of the scores instead)."""
-    if not removed:
-        return
-    counts = conn.execute(
-        sa.select(evaluations.c.criterion_id, sa.func.count())
-        .where(evaluations.c.criterion_id.in_(removed))
-        .group_by(evaluations.c.criterion_id)
-    ).all()
-    if counts:
-        detail = ", ".join(f"« {labels[cid]} » ({n} évaluation(s))" for cid, n in counts)
-        raise ValidationError(
-            f"Impossible de supprimer un critère déjà évalué : {detail}. Les preuves font partie "
-            "du dossier ; mettez plutôt son poids à 0 pour l'écarter du calcul."
         )
 
+    def audit_entries(
+        self,
+        *,
+        recruitment_ids: Sequence[str] | None = None,
+        actor_key: str | None = None,
+        limit: int = 500,
+    ) -> list[dict]:
+        """The newest entries: all of them, or those about ``recruitment_ids`` together with
+        those written by ``actor_key`` (matched on the identity key, never the display name)."""
+        query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if recruitment_ids is not None or actor_key is not None:
+            clauses = []
+            if recruitment_ids:
+                clauses.append(audit_log.c.recruitment_id.in_(list(recruitment_ids)))
+            if actor_key:
+                clauses.append(audit_log.c.actor_key == actor_key)
+            if not clauses:
+                return []
+            query = query.where(sa.or_(*clauses))
+        return [dict(r._mapping) for r in self.conn.execute(query)]
 
-def _require_recruitment(conn: Connection, recruitment_id: str) -> None:
-    if not conn.execute(
-        sa.select(recruitments.c.id).where(recruitments.c.id == recruitment_id)
-    ).first():
-        raise ValidationError("Recrutement introuvable.")
+    def scrub_audit(self, recruitment_id: str, text: str, replacement: str) -> None:
+        """Replace a person's name wherever free text of this recruitment's journal quotes it."""
+        if not text:
+            return
+        for column in (audit_log.c.subject, audit_log.c.details):
+            self.conn.execute(
+                audit_log.update()
+                .where(
+                    (audit_log.c.recruitment_id == recruitment_id)
+                    & column.contains(text, autoescape=True)
+                )
+                .values({column.name: sa.func.replace(column, text, replacement)})
+            )
+
+    def setting(self, key: str) -> dict | None:
+        row = self._one(sa.select(settings).where(settings.c.key == key))
+        return None if row is None else dict(row._mapping)
+
+    def put_setting(self, key: str, value: str, *, expected_version: int | None, by: str) -> bool:
+        """Write a setting; False when it changed since ``expected_version`` (0 = absent)."""
+        current = self.setting(key)
+        version = 0 if current is None else int(current["version"])
+        if expected_version is not None and expected_version != version:
+            return False
+        if current is None:
+            self.conn.execute(
+                settings.insert().values(
+                    key=key, value=value, version=1, updated_by=by, updated_at=now()
+                )
+            )
+        else:
+            self.conn.execute(
+                settings.update()
+                .where(settings.c.key == key)
+                .values(value=value, version=version + 1, updated_by=by, updated_at=now())
+            )
+        return True
+
+    # ------------------------------------------------------------ helpers
+
+    def _about_candidates(
+        self, table: sa.Table, recruitment_id: str, order_by: sa.Column
+    ) -> list[sa.Row]:
+        """Rows of a per-candidate table for one recruitment, in a stable order."""
+        return self.conn.execute(
+            sa.select(table)
+            .join(candidates, candidates.c.id == table.c.candidate_id)
+            .where(
+                (candidates.c.recruitment_id == recruitment_id) & candidates.c.import_id.is_(None)
+            )
+            .order_by(order_by, table.c.id)
+        ).all()
 
 
-def _check_evaluation_refs(conn: Connection, ev: Evaluation) -> None:
-    cand = conn.execute(
-        sa.select(candidates.c.recruitment_id).where(candidates.c.id == ev.candidate_id)
-    ).first()
-    if cand is None:
-        raise ValidationError("Personne candidate introuvable.")
-    crit = conn.execute(
-        sa.select(criteria.c.recruitment_id).where(criteria.c.id == ev.criterion_id)
-    ).first()
-    if crit is None or crit.recruitment_id != cand.recruitment_id:
-        raise ValidationError("Critère introuvable pour ce recrutement.")
+# -------------------------------------------------------------------- rows ↔ entities
 
 
 def _recruitment_row(rec: Recruitment) -> dict:
@@ -1000,6 +990,7 @@ def _recruitment_row(rec: Recruitment) -> dict:
 
 def _recruitment_of(row: sa.Row) -> Recruitment:
     data = dict(row._mapping)
+    data.pop("import_id", None)
     data["references_required"] = bool(data["references_required"])
     return Recruitment(**data)
 
@@ -1022,62 +1013,11 @@ def _candidate_row(c: Candidate) -> dict:
 
 def _candidate_of(row: sa.Row) -> Candidate:
     data = dict(row._mapping)
+    data.pop("import_id", None)
     for key in ("references_agreed", "remote_ok"):
         data[key] = None if data[key] is None else bool(data[key])
     data["talent_pool_consent"] = bool(data["talent_pool_consent"])
     return Candidate(**data)
-
-
-def _reference_row(c: ReferenceCall) -> dict:
-    return {
-        "id": c.id,
-        "candidate_id": c.candidate_id,
-        "referee_name": c.referee_name,
-        "relation": c.relation,
-        "organisation": c.organisation,
-        "called_on": c.called_on,
-        "recommendation": c.recommendation,
-        "recorded_by": c.recorded_by,
-        "notes": c.notes,
-        "created_at": c.created_at or now(),
-    }
-
-
-def _culture_row(n: CultureNote) -> dict:
-    return {
-        "id": n.id,
-        "candidate_id": n.candidate_id,
-        "author": n.author,
-        "note": n.note,
-        "warning": n.warning,
-        "severity": n.severity,
-        "created_at": n.created_at or now(),
-    }
-
-
-def _require_candidate(conn: Connection, candidate_id: str) -> None:
-    if not conn.execute(sa.select(candidates.c.id).where(candidates.c.id == candidate_id)).first():
-        raise ValidationError("Personne candidate introuvable.")
-
-
-def _audit(
-    conn: Connection,
-    actor: str,
-    action: str,
-    recruitment_id: str | None,
-    subject: str = "",
-    details: str = "",
-) -> None:
-    conn.execute(
-        audit_log.insert().values(
-            at=now(),
-            actor=actor or "inconnu",
-            action=action,
-            recruitment_id=recruitment_id,
-            subject=subject,
-            details=details,
-        )
-    )
 
 
 def _criterion_row(c: Criterion) -> dict:
@@ -1095,87 +1035,46 @@ def _criterion_row(c: Criterion) -> dict:
     }
 
 
-def _criteria_of(conn: Connection, recruitment_id: str) -> list[Criterion]:
-    rows = conn.execute(
-        sa.select(criteria)
-        .where(criteria.c.recruitment_id == recruitment_id)
-        .order_by(criteria.c.position, criteria.c.label)
-    ).all()
-    out = []
-    for r in rows:
-        data = dict(r._mapping)
-        data["stages"] = tuple(s for s in data["stages"].split(",") if s)
-        data["questions"] = tuple(q for q in (data["questions"] or "").split("\n") if q)
-        data["must_have"] = bool(data["must_have"])
-        out.append(Criterion(**data))
-    return out
+def _criterion_of(row: sa.Row) -> Criterion:
+    data = dict(row._mapping)
+    data.pop("import_id", None)
+    data["stages"] = tuple(s for s in data["stages"].split(",") if s)
+    data["questions"] = tuple(q for q in (data["questions"] or "").split("\n") if q)
+    data["must_have"] = bool(data["must_have"])
+    return Criterion(**data)
 
 
-def _candidates_of(conn: Connection, recruitment_id: str) -> list[Candidate]:
-    rows = conn.execute(
-        sa.select(candidates)
-        .where(candidates.c.recruitment_id == recruitment_id)
-        .order_by(candidates.c.created_at, candidates.c.name)
-    ).all()
-    return [_candidate_of(r) for r in rows]
+def _evaluation_of(row: sa.Row) -> Evaluation:
+    data = dict(row._mapping)
+    data["doubt"] = bool(data["doubt"])
+    data["interviewer_name"] = data.get("interviewer_name") or data["interviewer"]
+    return Evaluation(**data)
 
 
-def _rows_about_candidates(
-    conn: Connection, table: sa.Table, recruitment_id: str, order_by: sa.Column
-) -> list[sa.Row]:
-    """Rows of a per-candidate table for one recruitment, in a stable order."""
-    return conn.execute(
-        sa.select(table)
-        .join(candidates, candidates.c.id == table.c.candidate_id)
-        .where(candidates.c.recruitment_id == recruitment_id)
-        .order_by(order_by, table.c.id)
-    ).all()
+def _reference_row(c: ReferenceCall) -> dict:
+    return {
+        "id": c.id,
+        "candidate_id": c.candidate_id,
+        "referee_name": c.referee_name,
+        "relation": c.relation,
+        "organisation": c.organisation,
+        "called_on": c.called_on,
+        "recommendation": c.recommendation,
+        "recorded_by": c.recorded_by,
+        "recorded_by_key": c.recorded_by_key or c.recorded_by,
+        "notes": c.notes,
+        "created_at": c.created_at or now(),
+    }
 
 
-def _evaluations_of(conn: Connection, recruitment_id: str) -> list[Evaluation]:
-    rows = _rows_about_candidates(conn, evaluations, recruitment_id, evaluations.c.created_at)
-    return [Evaluation(**{**r._mapping, "doubt": bool(r.doubt)}) for r in rows]
-
-
-def _decisions_of(conn: Connection, recruitment_id: str) -> list[StageDecision]:
-    rows = _rows_about_candidates(
-        conn, stage_decisions, recruitment_id, stage_decisions.c.decided_at
-    )
-    return [StageDecision(**r._mapping) for r in rows]
-
-
-def _culture_notes_of(conn: Connection, recruitment_id: str) -> list[CultureNote]:
-    rows = _rows_about_candidates(conn, culture_notes, recruitment_id, culture_notes.c.created_at)
-    return [CultureNote(**{**r._mapping, "warning": bool(r.warning)}) for r in rows]
-
-
-def _reference_calls_of(conn: Connection, recruitment_id: str) -> list[ReferenceCall]:
-    rows = _rows_about_candidates(
-        conn, reference_calls, recruitment_id, reference_calls.c.called_on
-    )
-    return [ReferenceCall(**r._mapping) for r in rows]
-
-
-def _delete_candidate_rows(conn: Connection, cand_ids: list[str]) -> None:
-    """Everything about some candidates, in dependency order (works without enforced FKs)."""
-    if not cand_ids:
-        return
-    eval_ids = sa.select(evaluations.c.id).where(evaluations.c.candidate_id.in_(cand_ids))
-    conn.execute(
-        evaluation_history.delete().where(evaluation_history.c.evaluation_id.in_(eval_ids))
-    )
-    for table in (evaluations, stage_decisions, culture_notes, reference_calls):
-        conn.execute(table.delete().where(table.c.candidate_id.in_(cand_ids)))
-    conn.execute(candidates.delete().where(candidates.c.id.in_(cand_ids)))
-
-
-def _delete_recruitment_rows(conn: Connection, recruitment_id: str) -> None:
-    cand_ids = list(
-        conn.execute(
-            sa.select(candidates.c.id).where(candidates.c.recruitment_id == recruitment_id)
-        ).scalars()
-    )
-    _delete_candidate_rows(conn, cand_ids)
-    conn.execute(members.delete().where(members.c.recruitment_id == recruitment_id))
-    conn.execute(criteria.delete().where(criteria.c.recruitment_id == recruitment_id))
-    conn.execute(recruitments.delete().where(recruitments.c.id == recruitment_id))
+def _culture_row(n: CultureNote) -> dict:
+    return {
+        "id": n.id,
+        "candidate_id": n.candidate_id,
+        "author": n.author,
+        "author_name": n.author_name or n.author,
+        "note": n.note,
+        "warning": n.warning,
+        "severity": n.severity,
+        "created_at": n.created_at or now(),
+    }

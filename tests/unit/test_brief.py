@@ -31,7 +31,14 @@ def test_grid_edit_changes_stages_and_new_row_gets_an_id() -> None:
     grid = criteria_grid(snap.criteria)
     grid.loc[snap.criteria[0].id, stage_column("references")] = False
     new_row = pd.DataFrame(
-        [{**dict.fromkeys(grid.columns, False), "Intitulé": "Nouveau", "Niveau": "🔴 maximale"}],
+        [
+            {
+                **dict.fromkeys(grid.columns, False),
+                "Intitulé": "Nouveau",
+                "Niveau": "🔴 maximale",
+                "Poids": None,  # a new row of the editor: the fine weight follows the level
+            }
+        ],
         index=pd.Index([None], name="id"),
     )
     grid = pd.concat([grid, new_row])
@@ -77,3 +84,14 @@ def test_editor_grid_with_the_id_as_a_hidden_column_accepts_a_new_row() -> None:
     assert [c.label for c in back] == ["Code", "Nouveau"]
     assert back[0].id == snap.criteria[0].id
     assert back[1].weight_level == 1 and back[1].stages == ()
+
+
+def test_a_weight_typed_in_the_grid_wins_over_the_level() -> None:
+    snap = snapshot({"Code": 2.0, "Produit": 2.0}, {})
+    grid = criteria_grid(snap.criteria)
+    grid.loc[snap.criteria[0].id, "Poids"] = 2.7
+    grid.loc[snap.criteria[1].id, "Niveau"] = "🟡 basse"
+    back = criteria_from_grid(grid, snap.recruitment.id, snap.criteria)
+    assert back[0].weight == 2.7 and back[0].weight_level == 2
+    # level changed, weight left as it was: the weight follows the new level
+    assert back[1].weight_level == 1 and back[1].weight == 1.0

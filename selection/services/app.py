@@ -1,0 +1,33 @@
+"""The application as the pages see it: one database and how the app runs (login, admins).
+
+A server builds one ``App`` and shares it between sessions (the Store hands each transaction its
+own pooled connection). Every read and write goes through the service modules, which take this
+``App`` and the acting person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selection.services.access import Actor, Config
+from selection.storage.engine import database_url
+from selection.storage.store import Store
+
+
+@dataclass(frozen=True)
+class App:
+    store: Store
+    config: Config
+
+    @classmethod
+    def open(cls, url: str | None = None, config: Config | None = None) -> App:
+        """Open (and migrate) the database; on a first run without login, load the demo."""
+        app = cls(Store.open(url or database_url()), config or Config())
+        if not app.config.login and app.store.is_empty():
+            from selection.services.demo import load_demo
+
+            load_demo(app.store)
+        return app
+
+    def actor(self, name: str, email: str | None = None) -> Actor:
+        return self.config.actor(name, email)

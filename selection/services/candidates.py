@@ -1,0 +1,158 @@
+"""Candidates: add and correct a person (logistics, consents), stage decisions and the final
+choice, the written report, and the right of erasure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from selection.analysis.progress import candidate_status
+from selection.analysis.scoring import compare
+from selection.documents.reports import candidate_report_markdown
+from selection.domain.ids import new_id
+from selection.domain.labels import DECISIONS
+from selection.domain.model import Candidate, RecruitmentSnapshot, StageDecision, ValidationError
+from selection.domain.permissions import Action
+from selection.domain.stages import STAGE_BY_CODE
+from selection.services.access import Actor, Refused
+from selection.services.app import App
+from selection.services.common import NOTHING_CHANGED, audit, begin, conflict
+from selection.services.reading import RecruitmentView
+
+
+def add(app: App, actor: Actor, recruitment_id: str, *, name: str, email="", source="") -> str:
+    cand = Candidate(
+        id=new_id(), recruitment_id=recruitment_id, name=name, email=email, source=source
+    ).validated()
+    with app.store.transaction() as tx:
+        begin(tx, app, actor, Action.EDIT_CANDIDATES, recruitment_id)
+        tx.insert_candidates([cand], by=actor.label)
+        audit(tx, actor, "ajout_candidature", recruitment_id, f"personne {cand.id}")
+    return cand.id
+
+
+def update(app: App, actor: Actor, base: Candidate, **changes) -> Candidate:
+    """Correct a person's record (name, contact, logistics, consents) from the version the page
+    showed (``base``); refused if someone saved it in between."""
+    wanted = replace(base, **changes).validated()
+    with app.store.transaction() as tx:
+        begin(tx, app, actor, Action.EDIT_CANDIDATES, base.recruitment_id)
+        current = tx.candidate(base.id)
+        if current is None or current.recruitment_id != base.recruitment_id:
+            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
+        if not tx.update_candidate(wanted, expected_version=base.version, by=actor.label):
+            raise conflict(f"La fiche de {current.name}", current.updated_by, current.updated_at)
+        audit(tx, actor, "fiche_modifiee", base.recruitment_id, f"personne {base.id}")
+    return wanted
+
+
+def last_decision_id(view: RecruitmentView, candidate_id: str, stage: str) -> str | None:
+    """The latest decision recorded for a person at a stage (what a decision form started from)."""
+    found = _latest(view.snapshot.decisions, candidate_id, stage)
+    return found.id if found else None
+
+
+def _latest(decisions, candidate_id: str, stage: str) -> StageDecision | None:
+    mine = [d for d in decisions if d.candidate_id == candidate_id and d.stage == stage]
+    return max(mine, key=lambda d: (d.decided_at is not None, d.decided_at), default=None)
+
+
+def decide(
+    app: App,
+    actor: Actor,
+    candidate_id: str,
+    *,
+    stage: str,
+    decision: str,
+    reason: str,
+    base_decision_id: str | None,
+) -> StageDecision:
+    """Record a stage decision (continue, stop, wait) or the final choice (« retenu »).
+
+    Every rule is checked on the recruitment re-read inside the write transaction: the right
+    (stage decisions and the final choice belong to the person responsible), a decision recorded
+    at this stage by someone else since the form was shown, at most one person retained, and
+    never a person whose must-have criterion failed.
+    """
+    with app.store.transaction() as tx:
+        rid = tx.recruitment_of_candidate(candidate_id)
+        if rid is None:
+            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
+        action = Action.FINAL_CHOICE if decision == "retenu" else Action.STAGE_DECISION
+        begin(tx, app, actor, action, rid)
+        record = StageDecision(
+            id=new_id(),
+            candidate_id=candidate_id,
+            stage=stage,
+            decision=decision,
+            decided_by=actor.label,
+            reason=reason,
+        ).validated()
+        full = tx.snapshot(rid)
+        latest = _latest(full.decisions, candidate_id, stage)
+        if (latest.id if latest else None) != base_decision_id:
+            stage_label = STAGE_BY_CODE[stage].label
+            raise conflict(
+                f"La décision à l'étape « {stage_label} » "
+                f"({DECISIONS.get(latest.decision, latest.decision).lower()})",
+                latest.decided_by,
+                latest.decided_at,
+            )
+        if decision == "retenu":
+            check_final_choice(full, candidate_id)
+        tx.insert_decision(record)
+        if decision == "retenu":
+            # By id: the log must not keep names after an erasure.
+            audit(tx, actor, "choix_final", rid, f"personne {candidate_id}", record.reason)
+        else:
+            audit(tx, actor, "decision_etape", rid, f"personne {candidate_id}", decision)
+    return record
+
+
+def check_final_choice(full: RecruitmentSnapshot, candidate_id: str) -> None:
+    """At most one person retained, and never one whose must-have criterion failed (computed on
+    every submitted rating, whoever asks)."""
+    names = {c.id: c.name for c in full.candidates}
+    if full.criteria:
+        table = compare(full).table.set_index("candidate_id")
+        if table.loc[candidate_id, "obligatoires"] == "bloquant":
+            raise Refused(
+                f"{names[candidate_id]} ne peut pas être retenu·e : un critère obligatoire n'est "
+                f"pas validé. {NOTHING_CHANGED}"
+            )
+    submitted = replace(full, evaluations=[e for e in full.evaluations if e.status == "soumis"])
+    status = candidate_status(submitted).set_index("candidate_id")["statut"]
+    others = [cid for cid, value in status.items() if value == "retenu" and cid != candidate_id]
+    if others:
+        raise Refused(
+            f"Le choix final est déjà enregistré pour {', '.join(names[i] for i in others)}. "
+            + NOTHING_CHANGED
+        )
+
+
+def erase(app: App, actor: Actor, candidate_id: str, *, typed_name: str, reason: str) -> None:
+    """Right of erasure: the person and everything written about them, then the database's own
+    traces of the deleted rows (``Store.after_erasure``). The journal keeps the id, never the
+    name; a name quoted in the journal's free text is replaced."""
+    with app.store.transaction() as tx:
+        rid = tx.recruitment_of_candidate(candidate_id)
+        if rid is None:
+            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
+        begin(tx, app, actor, Action.ERASE, rid)
+        person = tx.candidate(candidate_id)
+        if person is None or typed_name.strip() != person.name:
+            raise ValidationError(
+                f"Tapez exactement le nom de la personne pour confirmer. {NOTHING_CHANGED}"
+            )
+        tx.delete_candidates([candidate_id])
+        for text in (person.name, person.email):
+            tx.scrub_audit(rid, text, "[personne effacée]")
+        audit(tx, actor, "effacement", rid, f"personne {candidate_id}", reason)
+    app.store.after_erasure()
+
+
+def report_markdown(view: RecruitmentView, candidate_id: str, on: date | None = None) -> str:
+    """The written report for the candidate's page (WTTJ), from what this viewer may see."""
+    if candidate_id not in view.candidate_by_id:
+        raise ValidationError("Personne candidate introuvable.")
+    return candidate_report_markdown(view.snapshot, candidate_id, on=on)
