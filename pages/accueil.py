@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.analysis.overview import recruitment_overview
-from selection.services.demo import load_demo
+from selection.services import home, recruitments
 from ui.bootstrap import page_path, select_recruitment, start_page
+from ui.widgets import attempt, text
 
 ctx = start_page("Sélection d'un nouveau membre d'équipe", needs_recruitment=False)
 
@@ -16,29 +16,30 @@ st.markdown(
     "su et ce qui reste à vérifier."
 )
 
-recruitments = ctx.store.list_recruitments(ctx.email)
-if not recruitments:
+summaries = home.summaries(ctx.app, ctx.actor)
+if not summaries:
     st.info(
         "Aucun recrutement pour l'instant. Créez le vôtre dans **Cadrage**, ou chargez la "
         "démonstration pour découvrir l'outil."
     )
 
-for rec in reversed(recruitments):
-    overview = recruitment_overview(ctx.store.snapshot(rec.id))
+for summary in summaries:
+    rec = summary.recruitment
     with st.container(border=True):
-        st.markdown(f"## {rec.title}")
+        st.markdown(f"## {text(rec.title)}")
         st.caption(
-            f"{rec.team or 'Équipe non précisée'} · responsable : {rec.owner or 'à désigner'}"
+            f"{text(rec.team or 'Équipe non précisée')} · responsable : "
+            f"{text(rec.owner or 'à désigner')}"
         )
         cols = st.columns(4)
-        cols[0].metric("Candidatures", overview.candidates)
-        cols[1].metric("En cours", overview.active)
-        cols[2].metric("Critères", overview.criteria)
-        cols[3].metric("Notes soumises", overview.ratings)
-        if overview.next_actions:
+        cols[0].metric("Candidatures", summary.candidates)
+        cols[1].metric("En cours", summary.active)
+        cols[2].metric("Critères", summary.criteria)
+        cols[3].metric("Notes soumises", summary.ratings)
+        if summary.next_actions:
             st.markdown("**Prochaines actions**")
-            for action in overview.next_actions:
-                st.markdown(f"- {action}")
+            for action in summary.next_actions:
+                st.markdown(f"- {text(action)}")
         if st.button("Ouvrir la comparaison", key=f"open_{rec.id}"):
             st.session_state["_go_compare"] = True
             select_recruitment(rec.id)
@@ -52,4 +53,6 @@ with st.expander("Démonstration"):
         "trois évaluateurs, des notes manquantes et un désaccord."
     )
     if st.button("Charger la démonstration"):
-        select_recruitment(load_demo(ctx.store, owner_email=ctx.email))
+        done, rid = attempt(recruitments.load_demo, ctx.app, ctx.actor)
+        if done:
+            select_recruitment(rid)

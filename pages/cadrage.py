@@ -4,35 +4,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.analysis.brief_checks import check_brief
 from selection.domain import labels
-from selection.domain.model import Recruitment, ValidationError
-from selection.domain.presets import list_presets, preset_notes
-from selection.domain.stages import STAGES
-from selection.services.brief import (
-    criteria_from_grid,
-    criteria_grid,
-    duplicate_brief,
-    new_recruitment_from_preset,
-    preset_key_for,
-    stage_column,
-)
-from selection.storage.store import now
+from selection.services import brief, recruitments
+from selection.services.access import Action
 from ui.bootstrap import select_recruitment, start_page
-from ui.widgets import form_key, members_section, reset_form
+from ui.widgets import attempt, form_key, reloader, reset_form, text, toast_after_rerun
+from ui.widgets import frozen as frozen_base
 
 ctx = start_page("Cadrage du besoin", needs_recruitment=False)
-presets = {p.key: p for p in list_presets()}
+presets = {p.key: p for p in recruitments.presets()}
 
 with (
     st.expander("Créer un recrutement", expanded=ctx.recruitment is None),
     st.form(form_key("new_recruitment")),
 ):
-    title = st.text_input("Intitulé du poste", placeholder="Développeur·se fullstack")
-    team = st.text_input("Produit ou équipe", placeholder="Start-up d'État …")
+    title = st.text_input(
+        "Intitulé du poste", placeholder="Développeur·se fullstack", max_chars=200
+    )
+    team = st.text_input("Produit ou équipe", placeholder="Start-up d'État …", max_chars=200)
     owner = st.text_input(
         "Responsable du processus",
         value=ctx.user,
+        max_chars=200,
         help="La personne qui coordonne tout le processus et prend la décision finale.",
     )
     preset = st.selectbox(
@@ -43,91 +36,133 @@ with (
         help="Critères, niveaux et étapes tirés des guides d'entretien de beta.gouv.fr ; tout reste modifiable.",
     )
     if st.form_submit_button("Créer le recrutement", type="primary"):
-        try:
-            created = new_recruitment_from_preset(title, team, owner, preset)
-            ctx.store.save_snapshot(created, owner_email=ctx.email)
-        except ValidationError as err:
-            st.error(str(err))
-        else:
+        done, created = attempt(
+            recruitments.create,
+            ctx.app,
+            ctx.actor,
+            title=title,
+            team=team,
+            owner=owner,
+            preset=preset,
+        )
+        if done:
             reset_form("new_recruitment")
-            select_recruitment(created.recruitment.id)
+            toast_after_rerun("Recrutement créé.")
+            select_recruitment(created)
 
-if ctx.recruitment is None:
+if ctx.recruitment_id is None:
     st.stop()
 
-recruitment = ctx.recruitment
-snapshot = ctx.store.snapshot(recruitment.id)
-criteria = snapshot.criteria
-preset_key = preset_key_for(recruitment.role)
+view = ctx.view
+recruitment = view.recruitment
+criteria = view.snapshot.criteria
+can_edit = view.can(Action.EDIT_BRIEF)
+rid = recruitment.id
 
-st.header(recruitment.title)
+st.header(text(recruitment.title))
 st.caption(
-    f"{recruitment.role or 'Profil libre'} · {recruitment.team or 'Équipe non précisée'} · "
-    f"responsable : {recruitment.owner or 'à désigner'} · "
+    f"{text(recruitment.role or 'Profil libre')} · {text(recruitment.team or 'Équipe non précisée')}"
+    f" · responsable : {text(recruitment.owner or 'à désigner')} · "
     f"{labels.RECRUITMENT_STATUS[recruitment.status]}"
 )
+if not can_edit:
+    st.info("Vous consultez le cadrage : seule la personne responsable du recrutement le modifie.")
 
-for warning in check_brief(criteria):
-    (st.warning if warning.severity == "warning" else st.info)(warning.message_fr)
+for warning in brief.warnings(criteria):
+    (st.warning if warning.severity == "warning" else st.info)(text(warning.message_fr))
 
 tab_criteria, tab_weights, tab_questions, tab_mission, tab_recruitment = st.tabs(
     ["Critères et étapes", "Pondérations", "Questions", "Contraintes de la mission", "Recrutement"]
 )
 
+
+def grid_columns() -> dict:
+    hint = labels.criterion_phrase_hint(recruitment.role)
+    return {
+        "id": None,
+        "Intitulé": st.column_config.TextColumn(required=True, max_chars=200, default=""),
+        "Énoncé": st.column_config.TextColumn(width="large", help=hint, default=""),
+        "Catégorie": st.column_config.TextColumn(default=""),
+        "Niveau": st.column_config.SelectboxColumn(
+            options=list(labels.WEIGHT_LEVELS.values()),
+            required=True,
+            default=labels.WEIGHT_LEVELS[2],
+        ),
+        "Poids": st.column_config.NumberColumn(
+            min_value=0.0, max_value=3.0, step=0.1, format="%.1f", help="Poids fin, de 0 à 3."
+        ),
+        "Obligatoire": st.column_config.CheckboxColumn(default=False),
+        **{
+            column: st.column_config.CheckboxColumn(help=label, default=False)
+            for column, label in brief.stage_columns()
+        },
+    }
+
+
+def frozen(name: str, current):
+    return frozen_base(f"{name}_{rid}", current)
+
+
+def reload(name: str):
+    return reloader(f"{name}_{rid}")
+
+
+def stale_notice(base, name: str) -> None:
+    """Say so when someone saved the brief since this editor was opened."""
+    now = {c.id: c.version for c in criteria}
+    if {c.id: c.version for c in base} != now:
+        st.info(
+            "Le cadrage a été modifié par quelqu'un d'autre depuis que vous avez ouvert cet "
+            "onglet. Vos changements seront vérifiés à l'enregistrement : seules les lignes que "
+            "vous modifiez comptent."
+        )
+        st.button("Recharger le cadrage", key=f"reload_{name}", on_click=reload(name))
+
+
 with tab_criteria:
-    st.caption(labels.CRITERION_PHRASE_HINT)
+    st.caption(labels.criterion_phrase_hint(recruitment.role))
     st.caption(
         "Trois ou quatre critères clés par étape suffisent : le bon niveau d'exigence, pas un "
         "profil théorique parfait. Cochez les étapes où chaque critère est vérifié ; vérifiez "
-        "les critères obligatoires et ceux de pondération maximale le plus tôt possible."
+        "les critères obligatoires et ceux de pondération maximale le plus tôt possible. Le "
+        "poids fin (0 à 3) sert à la moyenne pondérée ; il suit le niveau tant que vous ne le "
+        "changez pas."
     )
-    editor_version = st.session_state.setdefault("brief_editor_version", 0)
+    version, base = frozen("brief", list(criteria))
+    stale_notice(base, "brief")
     edited = st.data_editor(
         # A plain index: with string ids as index, a dynamic editor shows them and drops new rows.
-        criteria_grid(criteria).reset_index(),
-        key=f"brief_editor_{recruitment.id}_{editor_version}",
-        num_rows="dynamic",
+        brief.criteria_grid(base).reset_index(),
+        key=f"brief_editor_{rid}_{version}",
+        num_rows="dynamic" if can_edit else "fixed",
+        disabled=not can_edit,
         hide_index=True,
         width="stretch",
-        column_config={
-            "id": None,
-            "Intitulé": st.column_config.TextColumn(required=True, max_chars=120),
-            "Énoncé": st.column_config.TextColumn(width="large", help=labels.CRITERION_PHRASE_HINT),
-            "Niveau": st.column_config.SelectboxColumn(
-                options=list(labels.WEIGHT_LEVELS.values()),
-                required=True,
-                default=labels.WEIGHT_LEVELS[2],
-            ),
-            "Obligatoire": st.column_config.CheckboxColumn(default=False),
-            **{
-                stage_column(s.code): st.column_config.CheckboxColumn(help=s.label, default=False)
-                for s in STAGES
-            },
-        },
+        column_config=grid_columns(),
     )
-    if st.button("Enregistrer les critères", type="primary"):
-        try:
-            ctx.store.save_criteria(
-                recruitment.id, criteria_from_grid(edited, recruitment.id, criteria)
-            )
-        except ValidationError as err:
-            st.error(f"Rien n'a été enregistré : {err}")
-        else:
-            st.session_state["brief_editor_version"] = editor_version + 1
-            st.toast("Critères enregistrés.")
+    if can_edit and st.button("Enregistrer les critères", type="primary"):
+        done, change = attempt(
+            brief.save_grid, ctx.app, ctx.actor, rid, base, edited, reload=reload("brief")
+        )
+        if done:
+            reload("brief")()
+            toast_after_rerun(change.sentence())
             st.rerun()
-    for note in preset_notes(preset_key) if preset_key else ():
-        st.caption(f"💡 {note.text}")
+    for note in recruitments.notes_for(recruitment):
+        st.caption(f"💡 {text(note)}")
 
 with tab_weights:
     if not criteria:
-        st.info("Ajoutez d'abord des critères.")
+        st.info("Ajoutez d'abord des critères, dans l'onglet « Critères et étapes ».")
     else:
         st.caption(
             "Le niveau (🔴 3, 🟠 2, 🟡 1) sert à la somme des critères validés ; le poids fin sert "
-            "à la moyenne pondérée et à la matrice de pondération."
+            "à la moyenne pondérée et à la matrice de pondération. Seuls les poids que vous "
+            "déplacez sont enregistrés."
         )
-        with st.form("weights"):
+        version, base = frozen("weights", list(criteria))
+        stale_notice(base, "weights")
+        with st.form(f"weights_{version}"):
             cols = st.columns(2)
             weights = {
                 c.id: cols[i % 2].slider(
@@ -136,22 +171,33 @@ with tab_weights:
                     max_value=3.0,
                     step=0.1,
                     value=float(c.weight),
-                    key=f"brief_w_{c.id}",
+                    key=f"brief_w_{c.id}_{version}",
+                    disabled=not can_edit,
                 )
-                for i, c in enumerate(criteria)
+                for i, c in enumerate(base)
             }
-            if st.form_submit_button("Enregistrer les pondérations"):
-                try:
-                    ctx.store.update_weights(recruitment.id, weights)
-                except ValidationError as err:
-                    st.error(f"Rien n'a été enregistré : {err}")
-                else:
-                    st.toast("Pondérations enregistrées.")
+            if st.form_submit_button("Enregistrer les pondérations", disabled=not can_edit):
+                done, saved = attempt(
+                    brief.save_weights,
+                    ctx.app,
+                    ctx.actor,
+                    rid,
+                    base,
+                    weights,
+                    reload=reload("weights"),
+                )
+                if done:
+                    reload("weights")()
+                    toast_after_rerun(
+                        f"Pondérations enregistrées : {', '.join(saved)}."
+                        if saved
+                        else "Aucun poids n'a changé."
+                    )
                     st.rerun()
 
 with tab_questions:
     if not criteria:
-        st.info("Ajoutez d'abord des critères.")
+        st.info("Ajoutez d'abord des critères, dans l'onglet « Critères et étapes ».")
     else:
         st.caption(
             "Une question par critère en préqualification, une ou deux en entretien intra : "
@@ -161,127 +207,189 @@ with tab_questions:
         chosen = st.selectbox(
             "Critère", list(by_id), format_func=lambda i: by_id[i].label, key="questions_for"
         )
-        with st.form(f"questions_{chosen}"):
-            text = st.text_area("Questions", value="\n".join(by_id[chosen].questions), height=140)
-            if st.form_submit_button("Enregistrer les questions"):
-                updated = [
-                    c
-                    if c.id != chosen
-                    else c.__class__(**{**c.__dict__, "questions": tuple(text.splitlines())})
-                    for c in criteria
-                ]
-                try:
-                    ctx.store.save_criteria(recruitment.id, updated)
-                except ValidationError as err:
-                    st.error(str(err))
-                else:
-                    st.toast("Questions enregistrées.")
+        version, base_map = frozen(f"questions_{chosen}", dict(by_id))
+        base_crit = base_map.get(chosen, by_id[chosen])
+        with st.form(f"questions_{chosen}_{version}"):
+            body = st.text_area(
+                "Questions",
+                value="\n".join(base_crit.questions),
+                height=140,
+                disabled=not can_edit,
+            )
+            if st.form_submit_button("Enregistrer les questions", disabled=not can_edit):
+                done, _ = attempt(
+                    brief.save_questions,
+                    ctx.app,
+                    ctx.actor,
+                    rid,
+                    base_crit,
+                    body,
+                    reload=reload(f"questions_{chosen}"),
+                )
+                if done:
+                    reload(f"questions_{chosen}")()
+                    toast_after_rerun("Questions enregistrées.")
                     st.rerun()
 
-with tab_mission, st.form("mission"):
-    st.caption(
-        "La préqualification vérifie ces points avec chaque personne ; une réponse bloquante "
-        "est signalée partout où la personne apparaît."
-    )
-    c1, c2 = st.columns(2)
-    start_date = c1.date_input(
-        "Date de démarrage souhaitée", value=recruitment.start_date, format="DD/MM/YYYY"
-    )
-    days = c2.number_input(
-        "Jours par semaine",
-        min_value=0.0,
-        max_value=5.0,
-        step=0.5,
-        value=recruitment.days_per_week or 0.0,
-        help="0 : pas de contrainte.",
-    )
-    remote = c1.text_input(
-        "Politique de télétravail",
-        value=recruitment.remote_policy,
-        placeholder="Par exemple : deux jours par semaine sur site",
-    )
-    rate = c2.number_input(
-        "TJM maximum (€ HT)",
-        min_value=0,
-        step=10,
-        value=recruitment.max_daily_rate or 0,
-        help="0 : pas de plafond.",
-    )
-    refs = st.checkbox(
-        "Accord pour la prise de références exigé", value=recruitment.references_required
-    )
-    if st.form_submit_button("Enregistrer les contraintes"):
-        try:
-            ctx.store.save_recruitment(
-                Recruitment(
-                    **{
-                        **recruitment.__dict__,
-                        "start_date": start_date,
-                        "days_per_week": float(days) or None,
-                        "remote_policy": remote,
-                        "max_daily_rate": int(rate) or None,
-                        "references_required": refs,
-                    }
-                )
+with tab_mission:
+    version, base_rec = frozen("mission", recruitment)
+    with st.form(f"mission_{version}"):
+        st.caption(
+            "La préqualification vérifie ces points avec chaque personne ; une réponse bloquante "
+            "est signalée partout où la personne apparaît."
+        )
+        c1, c2 = st.columns(2)
+        start_date = c1.date_input(
+            "Date de démarrage souhaitée",
+            value=base_rec.start_date,
+            format="DD/MM/YYYY",
+            disabled=not can_edit,
+        )
+        days = c2.number_input(
+            "Jours par semaine",
+            min_value=0.0,
+            max_value=5.0,
+            step=0.5,
+            format="%.1f",
+            value=base_rec.days_per_week or 0.0,
+            help="0 : pas de contrainte.",
+            disabled=not can_edit,
+        )
+        remote = c1.text_input(
+            "Politique de télétravail",
+            value=base_rec.remote_policy,
+            placeholder="Par exemple : deux jours par semaine sur site",
+            max_chars=200,
+            disabled=not can_edit,
+        )
+        rate = c2.number_input(
+            "TJM maximum (€ HT)",
+            min_value=0,
+            step=10,
+            value=base_rec.max_daily_rate or 0,
+            help="0 : pas de plafond.",
+            disabled=not can_edit,
+        )
+        refs = st.checkbox(
+            "Accord pour la prise de références exigé",
+            value=base_rec.references_required,
+            disabled=not can_edit,
+        )
+        if st.form_submit_button("Enregistrer les contraintes", disabled=not can_edit):
+            done, _ = attempt(
+                recruitments.update_constraints,
+                ctx.app,
+                ctx.actor,
+                rid,
+                base_version=base_rec.version,
+                start_date=start_date,
+                days_per_week=float(days) or None,
+                remote_policy=remote,
+                max_daily_rate=int(rate) or None,
+                references_required=refs,
+                reload=reload("mission"),
             )
-        except ValidationError as err:
-            st.error(str(err))
-        else:
-            st.toast("Contraintes enregistrées.")
-            st.rerun()
+            if done:
+                reload("mission")()
+                toast_after_rerun("Contraintes enregistrées.")
+                st.rerun()
 
 with tab_recruitment:
-    with st.form("edit_recruitment"):
-        new_title = st.text_input("Intitulé du poste", value=recruitment.title)
-        new_team = st.text_input("Produit ou équipe", value=recruitment.team)
-        new_owner = st.text_input("Responsable du processus", value=recruitment.owner)
-        if st.form_submit_button("Enregistrer"):
-            try:
-                ctx.store.save_recruitment(
-                    Recruitment(
-                        **{
-                            **recruitment.__dict__,
-                            "title": new_title,
-                            "team": new_team,
-                            "owner": new_owner,
-                        }
-                    )
-                )
-            except ValidationError as err:
-                st.error(str(err))
-            else:
+    version, base_rec = frozen("details", recruitment)
+    with st.form(f"edit_recruitment_{version}"):
+        new_title = st.text_input(
+            "Intitulé du poste", value=base_rec.title, max_chars=200, disabled=not can_edit
+        )
+        new_team = st.text_input(
+            "Produit ou équipe", value=base_rec.team, max_chars=200, disabled=not can_edit
+        )
+        new_owner = st.text_input(
+            "Responsable du processus",
+            value=base_rec.owner,
+            max_chars=200,
+            disabled=not can_edit,
+            help="Sans connexion, seule la personne qui signe de ce nom enregistre le choix final.",
+        )
+        if st.form_submit_button("Enregistrer", disabled=not can_edit):
+            done, _ = attempt(
+                recruitments.update_details,
+                ctx.app,
+                ctx.actor,
+                rid,
+                base_version=base_rec.version,
+                title=new_title,
+                team=new_team,
+                owner=new_owner,
+                reload=reload("details"),
+            )
+            if done:
+                reload("details")()
+                toast_after_rerun("Recrutement enregistré.")
                 st.rerun()
-    with st.form("duplicate"):
+
+    with st.form(form_key("duplicate")):
         st.markdown("**Dupliquer ce cadrage** pour un nouveau recrutement (sans les candidatures)")
         copy_title = st.text_input(
-            "Intitulé du nouveau recrutement", value=f"{recruitment.title} (copie)"
+            "Intitulé du nouveau recrutement",
+            value=f"{recruitment.title} (copie)"[:200],
+            max_chars=200,
         )
         if st.form_submit_button("Dupliquer le cadrage"):
-            try:
-                copy = duplicate_brief(snapshot, copy_title, ctx.user)
-                ctx.store.save_snapshot(copy, owner_email=ctx.email)
-            except ValidationError as err:
-                st.error(str(err))
-            else:
-                select_recruitment(copy.recruitment.id)
-    if ctx.email:
-        members_section(ctx, recruitment)
+            done, copy_id = attempt(recruitments.duplicate, ctx.app, ctx.actor, rid, copy_title)
+            if done:
+                reset_form("duplicate")
+                toast_after_rerun("Cadrage dupliqué.")
+                select_recruitment(copy_id)
+
+    if ctx.app.config.login:
+        st.markdown("**Membres du recrutement**")
+        st.dataframe(
+            [
+                {"Adresse": m["email"], "Rôle": m["role"], "Ajouté par": m["added_by"]}
+                for m in view.members
+            ],
+            hide_index=True,
+            width="stretch",
+            on_select="ignore",
+        )
+        if not view.can(Action.MANAGE_MEMBERS):
+            st.caption("Seule une personne responsable du recrutement gère ses membres.")
+        else:
+            with st.form(form_key("add_member")):
+                email = st.text_input("Adresse électronique du nouveau membre", max_chars=200)
+                role = st.radio("Rôle", ["membre", "responsable"], horizontal=True)
+                if st.form_submit_button("Ajouter le membre"):
+                    done, _ = attempt(recruitments.add_member, ctx.app, ctx.actor, rid, email, role)
+                    if done:
+                        reset_form("add_member")
+                        toast_after_rerun("Membre ajouté.")
+                        st.rerun()
+            others = [m["email"] for m in view.members if m["email"] != ctx.actor.email]
+            if others:
+                gone = st.selectbox("Retirer un membre", others, key="remove_member")
+                if st.button("Retirer ce membre"):
+                    done, _ = attempt(recruitments.remove_member, ctx.app, ctx.actor, rid, gone)
+                    if done:
+                        toast_after_rerun("Membre retiré.")
+                        st.rerun()
+
     closing = recruitment.status == "ouvert"
     st.caption(
         "Clore le recrutement lance le délai de conservation des données des personnes non "
         "retenues (trois mois par défaut)."
     )
-    if st.button("Clore le recrutement" if closing else "Rouvrir le recrutement"):
-        ctx.store.save_recruitment(
-            Recruitment(
-                **{
-                    **recruitment.__dict__,
-                    "status": "clos" if closing else "ouvert",
-                    "closed_at": now() if closing else None,
-                }
-            )
+    if st.button(
+        "Clore le recrutement" if closing else "Rouvrir le recrutement",
+        disabled=not view.can(Action.CLOSE_REOPEN),
+    ):
+        done, _ = attempt(
+            recruitments.set_closed,
+            ctx.app,
+            ctx.actor,
+            rid,
+            base_version=recruitment.version,
+            closed=closing,
         )
-        ctx.store.audit(
-            ctx.user, "cloture" if closing else "reouverture", recruitment.id, recruitment.title
-        )
-        st.rerun()
+        if done:
+            toast_after_rerun("Recrutement clos." if closing else "Recrutement rouvert.")
+            st.rerun()

@@ -1,31 +1,31 @@
 """Candidates of the recruitment: who is where, add or correct a person, logistics and consents,
-stage decisions, and the written report for the candidate."""
+stage decisions, who interviews whom, and the written report for the candidate."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
-from selection.analysis.logistics import logistics_flags
-from selection.analysis.people import candidate_overview
-from selection.analysis.progress import candidate_status
-from selection.analysis.signals import candidate_signals
-from selection.documents.exports import export_filename
-from selection.documents.reports import candidate_report_markdown
 from selection.domain import labels
-from selection.domain.model import Candidate, StageDecision, ValidationError
-from selection.domain.stages import STAGE_BY_CODE, STAGES
-from selection.services.decisions import check_decision
-from selection.storage.store import new_id
-from ui.bootstrap import require_user, start_page
-from ui.widgets import form_key, reset_form
+from selection.services import candidates, catalogue, ratings
+from selection.services.access import Action
+from selection.services.downloads import file_name
+from ui.bootstrap import start_page
+from ui.widgets import (
+    attempt,
+    form_key,
+    frozen,
+    reloader,
+    reset_form,
+    text,
+    toast_after_rerun,
+)
 
 ctx = start_page("Candidatures")
-recruitment = ctx.recruitment
-snapshot = ctx.store.snapshot(recruitment.id)
-status = candidate_status(snapshot)
+view = ctx.view
+rid = view.id
+people = view.candidate_by_id
 
 st.caption(
     "Ne saisissez que ce qui sert au recrutement : identité, contact, parcours et compétences. "
@@ -33,61 +33,61 @@ st.caption(
     "famille, la santé ou l'apparence."
 )
 
-if snapshot.candidates:
+if people:
     st.dataframe(
-        candidate_overview(snapshot, status, candidate_signals(snapshot)),
+        candidates.overview(view),
         hide_index=True,
         width="stretch",
+        column_config={"Signaux": st.column_config.TextColumn(width="medium")},
     )
 else:
     st.info("Aucune candidature pour l'instant : ajoutez la première ci-dessous.")
 
-add_tab, edit_tab, decide_tab, report_tab = st.tabs(
-    ["Ajouter un candidat", "Fiche et logistique", "Décision d'étape", "Compte rendu"]
+add_tab, edit_tab, decide_tab, panel_tab, report_tab = st.tabs(
+    ["Ajouter une candidature", "Fiche et logistique", "Décision d'étape", "Panel", "Compte rendu"]
 )
 
 with add_tab, st.form(form_key("add_candidate")):
-    name = st.text_input("Nom affiché", placeholder="Prénom Nom")
-    email = st.text_input("Adresse électronique (facultatif)")
+    name = st.text_input("Nom affiché", placeholder="Prénom Nom", max_chars=200)
+    email = st.text_input("Adresse électronique (facultatif)", max_chars=200)
     source = st.text_input(
-        "Origine de la candidature", placeholder="Welcome to the Jungle, cooptation…"
+        "Origine de la candidature", placeholder="Welcome to the Jungle, cooptation…", max_chars=100
     )
-    if st.form_submit_button("Ajouter le candidat", type="primary"):
-        try:
-            ctx.store.save_candidate(
-                Candidate(
-                    id=new_id(),
-                    recruitment_id=recruitment.id,
-                    name=name,
-                    email=email,
-                    source=source,
-                )
-            )
-        except ValidationError as err:
-            st.error(str(err))
-        else:
+    if st.form_submit_button("Ajouter la candidature", type="primary"):
+        done, _ = attempt(
+            candidates.add, ctx.app, ctx.actor, rid, name=name, email=email, source=source
+        )
+        if done:
             reset_form("add_candidate")
-            st.toast(f"{name.strip()} ajouté·e.")
+            toast_after_rerun(f"{name.strip()} ajouté·e.")
             st.rerun()
 
-by_id = {c.id: c for c in snapshot.candidates}
 YES_NO = labels.YES_NO_UNKNOWN
 
+
+def choose(label: str, key: str) -> str:
+    return st.selectbox(label, list(people), format_func=lambda i: people[i].name, key=key)
+
+
 with edit_tab:
-    if not by_id:
-        st.caption("Ajoutez d'abord une candidature.")
+    if not people:
+        st.caption("Ajoutez d'abord une candidature, dans l'onglet « Ajouter une candidature ».")
     else:
-        chosen = st.selectbox(
-            "Personne", list(by_id), format_func=lambda i: by_id[i].name, key="edit_candidate"
-        )
-        current = by_id[chosen]
-        for flag in logistics_flags(recruitment, current):
-            (st.error if flag.blocking else st.warning)(flag.message.capitalize())
-        with st.form(f"edit_{chosen}"):
-            name = st.text_input("Nom affiché", value=current.name)
+        chosen = choose("Personne", "edit_candidate")
+        _version, current = frozen(f"candidate_{chosen}", people[chosen])
+        if current.version != people[chosen].version:
+            st.info(
+                "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte."
+            )
+            st.button("Recharger la fiche", on_click=reloader(f"candidate_{chosen}"))
+        for flag in candidates.logistics(view, chosen):
+            message = flag.message[:1].upper() + flag.message[1:]
+            (st.error if flag.blocking else st.warning)(text(message))
+        with st.form(f"edit_{chosen}_{_version}"):
+            name = st.text_input("Nom affiché", value=current.name, max_chars=200)
             c1, c2 = st.columns(2)
-            email = c1.text_input("Adresse électronique", value=current.email)
-            source = c2.text_input("Origine", value=current.source)
+            email = c1.text_input("Adresse électronique", value=current.email, max_chars=200)
+            source = c2.text_input("Origine", value=current.source, max_chars=100)
             st.markdown("**Logistique (préqualification)**")
             c1, c2, c3 = st.columns(3)
             available = c1.date_input(
@@ -98,6 +98,7 @@ with edit_tab:
                 min_value=0.0,
                 max_value=5.0,
                 step=0.5,
+                format="%.1f",
                 value=current.days_per_week or 0.0,
                 help="0 : pas encore demandé.",
             )
@@ -123,107 +124,180 @@ with edit_tab:
             pool = c3.checkbox(
                 "Consent à rester dans le vivier (2 ans)", value=current.talent_pool_consent
             )
-            others = st.text_input("Autres démarches en cours", value=current.other_processes)
+            others = st.text_input(
+                "Autres démarches en cours", value=current.other_processes, max_chars=500
+            )
             if st.form_submit_button("Enregistrer la fiche"):
-                try:
-                    ctx.store.save_candidate(
-                        replace(
-                            current,
-                            name=name,
-                            email=email,
-                            source=source,
-                            available_from=available,
-                            days_per_week=float(days) or None,
-                            expected_daily_rate=int(rate) or None,
-                            remote_ok=remote,
-                            references_agreed=refs,
-                            talent_pool_consent=pool,
-                            other_processes=others,
-                        )
-                    )
-                except ValidationError as err:
-                    st.error(str(err))
-                else:
-                    st.toast("Fiche enregistrée.")
+                done, _ = attempt(
+                    candidates.update,
+                    ctx.app,
+                    ctx.actor,
+                    current,
+                    name=name,
+                    email=email,
+                    source=source,
+                    available_from=available,
+                    days_per_week=float(days) or None,
+                    expected_daily_rate=int(rate) or None,
+                    remote_ok=remote,
+                    references_agreed=refs,
+                    talent_pool_consent=pool,
+                    other_processes=others,
+                    reload=reloader(f"candidate_{chosen}"),
+                )
+                if done:
+                    reloader(f"candidate_{chosen}")()
+                    toast_after_rerun("Fiche enregistrée.")
                     st.rerun()
 
 with decide_tab:
-    if not by_id:
-        st.caption("Ajoutez d'abord une candidature.")
+    if not people:
+        st.caption("Ajoutez d'abord une candidature, dans l'onglet « Ajouter une candidature ».")
     else:
         st.caption(
             "Après chaque étape, dites si la personne continue ou s'arrête, avec la raison : "
             "chaque personne reçoit une réponse. Le choix final (« retenu·e ») revient à la "
             "personne responsable du recrutement."
         )
-        chosen = st.selectbox(
-            "Personne", list(by_id), format_func=lambda i: by_id[i].name, key="decide_candidate"
-        )
-        row = status.set_index("candidate_id").loc[chosen]
+        if not view.can(Action.STAGE_DECISION):
+            st.info("Seule la personne responsable du recrutement enregistre les décisions.")
+        chosen = choose("Personne", "decide_candidate")
+        index = view.stage_index(chosen)
         st.write(
-            f"Étape actuelle : **{STAGE_BY_CODE[row['etape']].label}** · "
-            f"statut : **{labels.CANDIDATE_STATUS[row['statut']]}**"
+            f"Étape atteinte : **{catalogue.stage_label(catalogue.STAGE_CODES[index])}** · "
+            f"statut : **{labels.CANDIDATE_STATUS[view.status_by_id.loc[chosen, 'statut']]}**"
         )
-        with st.form(form_key(f"decide_{chosen}")):
-            stage = st.selectbox(
-                "Étape",
-                [s.code for s in STAGES],
-                index=int(row["etape_index"]),
-                format_func=lambda code: STAGE_BY_CODE[code].label,
-            )
+        stage = st.selectbox(
+            "Étape",
+            catalogue.STAGE_CODES,
+            index=index,
+            format_func=catalogue.stage_label,
+            key=f"decide_stage_{chosen}",
+        )
+        _, base_decision = frozen(
+            f"decision_{chosen}_{stage}", candidates.last_decision_id(view, chosen, stage)
+        )
+        with st.form(form_key(f"decide_{chosen}_{stage}")):
             decision = st.radio(
                 "Décision",
                 list(labels.DECISIONS),
                 format_func=labels.DECISIONS.get,
                 horizontal=True,
+                index=None,
             )
             reason = st.text_area(
-                "Raison", placeholder="Ce qui fonde la décision, en une ou deux phrases."
+                "Raison",
+                placeholder="Ce qui fonde la décision, en une ou deux phrases.",
+                max_chars=2000,
             )
-            if st.form_submit_button("Enregistrer la décision", type="primary") and require_user(
-                ctx.user
+            if st.form_submit_button(
+                "Enregistrer la décision",
+                type="primary",
+                disabled=not view.can(Action.STAGE_DECISION),
             ):
-                try:
-                    record = StageDecision(
-                        id=new_id(),
-                        candidate_id=chosen,
+                if decision is None:
+                    st.error("Choisissez une décision. Rien n'a été modifié.")
+                else:
+                    done, _ = attempt(
+                        candidates.decide,
+                        ctx.app,
+                        ctx.actor,
+                        chosen,
                         stage=stage,
                         decision=decision,
-                        decided_by=ctx.user,
                         reason=reason,
+                        base_decision_id=base_decision,
+                        reload=reloader(f"decision_{chosen}_{stage}"),
                     )
-                    responsible = (
-                        ctx.store.member_role(recruitment.id, ctx.email) == "responsable"
-                        if ctx.email
-                        else None
+                    if done:
+                        reloader(f"decision_{chosen}_{stage}")()
+                        reset_form(f"decide_{chosen}_{stage}")
+                        toast_after_rerun("Décision enregistrée.")
+                        st.rerun()
+
+with panel_tab:
+    if not people:
+        st.caption("Ajoutez d'abord une candidature, dans l'onglet « Ajouter une candidature ».")
+    else:
+        st.caption(
+            "Qui fait passer quel entretien : chaque personne affectée doit une évaluation, et "
+            "ne voit ce que les autres ont écrit sur la personne qu'après avoir soumis la sienne."
+        )
+        can_assign = view.can(Action.ASSIGN_PANEL)
+        chosen = choose("Personne", "panel_candidate")
+        stage = st.selectbox(
+            "Étape",
+            catalogue.STAGE_CODES,
+            index=view.stage_index(chosen),
+            format_func=catalogue.stage_label,
+            key=f"panel_stage_{chosen}",
+        )
+        current_panel = candidates.panel_of(view, chosen, stage)
+        if current_panel:
+            for a in current_panel:
+                left, right = st.columns([4, 1])
+                left.markdown(f"- {text(a.member_label)}")
+                if can_assign and right.button("Retirer", key=f"unassign_{a.id}"):
+                    done, _ = attempt(
+                        ratings.unassign, ctx.app, ctx.actor, chosen, stage, a.member_key
                     )
-                    check_decision(snapshot, record, responsible=responsible)
-                    ctx.store.record_decision(record)
-                except ValidationError as err:
-                    st.error(str(err))
+                    if done:
+                        st.rerun()
+        else:
+            st.caption("Personne n'est encore affecté à cet entretien.")
+        if can_assign:
+            with st.form(form_key(f"assign_{chosen}_{stage}")):
+                known = candidates.assignable_people(view)
+                if ctx.app.config.login:
+                    who = st.selectbox(
+                        "Membre à affecter",
+                        [k for k, _ in known],
+                        index=None,
+                        placeholder="Choisir",
+                    )
                 else:
-                    reset_form(f"decide_{chosen}")
-                    st.toast("Décision enregistrée.")
-                    st.rerun()
+                    who = st.text_input(
+                        "Nom de la personne à affecter",
+                        max_chars=200,
+                        help="Tel qu'elle le tape dans la barre latérale : "
+                        + ", ".join(n for _, n in known[:8]),
+                    )
+                if st.form_submit_button("Affecter"):
+                    done, _ = attempt(
+                        ratings.assign,
+                        ctx.app,
+                        ctx.actor,
+                        chosen,
+                        stage,
+                        member_key=who or "",
+                        member_name=who or "",
+                    )
+                    if done:
+                        reset_form(f"assign_{chosen}_{stage}")
+                        toast_after_rerun("Panel mis à jour.")
+                        st.rerun()
+        else:
+            st.caption("Seule la personne responsable du recrutement compose les panels.")
 
 with report_tab:
-    if not by_id:
-        st.caption("Ajoutez d'abord une candidature.")
+    if not people:
+        st.caption("Ajoutez d'abord une candidature, dans l'onglet « Ajouter une candidature ».")
     else:
         st.caption(
             "Le compte rendu à reporter sur la page de la personne dans Welcome to the Jungle ; "
             "c'est aussi ce qu'elle reçoit si elle demande à voir ce qui a été écrit sur elle."
         )
-        chosen = st.selectbox(
-            "Personne", list(by_id), format_func=lambda i: by_id[i].name, key="report_candidate"
-        )
-        report = candidate_report_markdown(snapshot, chosen)
+        chosen = choose("Personne", "report_candidate")
+        if view.is_blinded(chosen):
+            st.info(
+                "Vous êtes dans un panel de cette personne et n'avez pas encore soumis votre "
+                "évaluation : le compte rendu ne montre que ce que vous avez écrit."
+            )
+        report = candidates.report_markdown(view, chosen)
         st.download_button(
             "Télécharger le compte rendu (Markdown)",
             report,
-            file_name=export_filename(
-                recruitment.title, f"compte-rendu-{by_id[chosen].name}", "md", date.today()
-            ),
+            file_name=file_name(view, f"compte-rendu-{people[chosen].name}", "md", date.today()),
             mime="text/markdown",
         )
         with st.container(border=True):

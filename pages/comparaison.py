@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
-from selection.analysis.gaps import shortlist_gaps
-from selection.analysis.meeting import (
-    analyse_robustness,
-    contribution_table,
-    display_table,
-    evolution_table,
-    filter_candidates,
-    flips_table,
-    gap_table,
-    probability_table,
-    weights_changed,
-)
-from selection.analysis.progress import candidate_status
-from selection.analysis.scoring import compare, stage_means, stage_scores_from
-from selection.analysis.signals import candidate_signals
 from selection.charts.comparison import (
     heatmap_chart,
     heatmap_frame,
@@ -29,13 +16,15 @@ from selection.charts.comparison import (
     stage_evolution_chart,
 )
 from selection.domain import labels
-from selection.domain.model import ValidationError
-from selection.domain.stages import STAGES
+from selection.services import brief, catalogue, data, meeting
+from selection.services.access import Action
+from selection.services.errors import UserError
 from ui.bootstrap import start_page
-from ui.widgets import csv_downloads, decision_record_downloads, show_chart
+from ui.widgets import attempt, frozen, reloader, show_chart, text, toast_after_rerun
 
 ctx = start_page("Comparaison des candidatures")
-snapshot = ctx.store.snapshot(ctx.recruitment.id)
+view = ctx.view
+snapshot = view.snapshot
 
 if not snapshot.criteria:
     st.info("Le cadrage n'a pas encore de critère : ajoutez-en dans **Cadrage** pour comparer.")
@@ -44,105 +33,114 @@ if not snapshot.candidates:
     st.info("Aucune candidature : ajoutez des personnes dans **Candidatures**.")
     st.stop()
 
-status = candidate_status(snapshot)
-if ctx.user and any(
-    e.interviewer == ctx.user and e.status == "brouillon" for e in snapshot.evaluations
-):
+blinded = meeting.blinded_names(view)
+if blinded:
     st.warning(
-        "Vous avez des évaluations en brouillon : soumettez-les (page **Évaluations**) avant de "
-        "voir la comparaison, pour que vos notes restent indépendantes des autres."
+        "Vous êtes dans le panel de "
+        + text(", ".join(blinded))
+        + " sans avoir soumis votre évaluation : ces personnes apparaissent sans les notes des "
+        "autres, jusqu'à ce que vous soumettiez la vôtre (page **Évaluations**)."
     )
-    st.stop()
+
 left, middle, right = st.columns([1, 1, 2])
 scope = left.segmented_control(
     "Candidatures", ["En cours", "Toutes"], default="En cours", key="cmp_scope"
 )
 min_stage = middle.selectbox(
     "Étape atteinte au minimum",
-    options=[s.code for s in STAGES],
-    format_func=lambda code: next(s.label for s in STAGES if s.code == code),
+    options=list(catalogue.STAGE_CODES),
+    format_func=catalogue.stage_label,
     key="cmp_min_stage",
 )
-view = right.radio(
+score_view = right.radio(
     "Vue du score",
     options=list(labels.SCORE_VIEWS),
     format_func=labels.SCORE_VIEWS.get,
     horizontal=True,
     key="cmp_view",
 )
-shown_ids = filter_candidates(status, active_only=(scope != "Toutes"), min_stage=min_stage)
-if not shown_ids:
+try:
+    prepared = meeting.prepare(view, active_only=(scope != "Toutes"), min_stage=min_stage)
+except UserError as err:
+    st.error(str(err))
+    st.stop()
+if prepared is None:
     st.info("Aucune candidature ne correspond à ces filtres : élargissez-les.")
     st.stop()
 
+# What the sliders started from (snapshot in): saving sends only the weights moved since.
+weights_version, weights_base = frozen(f"meeting_weights_{view.id}", list(snapshot.criteria))
+
 
 def reset_weights() -> None:
-    for c in snapshot.criteria:
-        st.session_state[f"w_{c.id}"] = float(c.weight)
-
-
-# Computed once per full run; the fragment below re-weights them on every slider move.
-per_stage = stage_means(snapshot)
-saved_weights = {c.id: c.weight for c in snapshot.criteria}
-try:
-    base_comparison = compare(snapshot, candidate_ids=shown_ids)
-except ValidationError as err:
-    st.error(str(err))
-    st.stop()
+    reloader(f"meeting_weights_{view.id}")()
 
 
 @st.fragment
-def meeting() -> None:
+def what_if() -> None:
     with st.expander("Pondérations (simulation pour la réunion)", expanded=False):
         st.caption(
             "Déplacez les curseurs pour voir l'effet sur le classement. Le cadrage ne change "
-            "que si vous enregistrez."
+            "que si vous enregistrez ; seuls les poids déplacés sont enregistrés."
         )
         cols = st.columns(3)
         weights = {}
-        for i, crit in enumerate(snapshot.criteria):
+        for i, crit in enumerate(weights_base):
             weights[crit.id] = cols[i % 3].slider(
                 crit.label,
                 min_value=0.0,
                 max_value=3.0,
                 step=0.1,
                 value=float(crit.weight),
-                key=f"w_{crit.id}",
+                key=f"w_{crit.id}_{weights_version}",
                 help=f"Niveau du cadrage : {labels.WEIGHT_LEVELS[crit.weight_level]}",
             )
-        changed = weights_changed(snapshot.criteria, weights)
+        changed = meeting.weights_changed(snapshot.criteria, weights)
         save, reset, _ = st.columns([2, 2, 3])
         save_clicked = save.button(
-            "Enregistrer ces pondérations dans le cadrage", disabled=not changed, type="primary"
+            "Enregistrer ces pondérations dans le cadrage",
+            disabled=not changed or not view.can(Action.EDIT_BRIEF),
+            type="primary",
         )
         reset.button(
             "Revenir aux pondérations du cadrage", disabled=not changed, on_click=reset_weights
         )
         if save_clicked:
-            try:
-                ctx.store.update_weights(snapshot.recruitment.id, weights)
-            except ValidationError as err:
-                st.error(str(err))
-            else:
-                st.success("Pondérations enregistrées dans le cadrage.")
+            done, saved = attempt(
+                brief.save_weights,
+                ctx.app,
+                ctx.actor,
+                view.id,
+                weights_base,
+                weights,
+                reload=reset_weights,
+            )
+            if done:
+                reset_weights()
+                toast_after_rerun(
+                    "Pondérations enregistrées dans le cadrage : " + ", ".join(saved) + "."
+                )
                 st.rerun()
+    warning_slot = st.empty()
     if changed:
-        st.warning("Simulation : ces pondérations ne sont pas celles du cadrage enregistré.")
+        warning_slot.warning(
+            "Simulation : ces pondérations ne sont pas celles du cadrage enregistré."
+        )
 
     try:
-        comparison = compare(snapshot, weights, candidate_ids=shown_ids)
-        robustness = analyse_robustness(snapshot, comparison, weights, shown_ids)
-    except ValidationError as err:
+        comparison = meeting.weigh(prepared, weights)
+        robustness = meeting.robustness(prepared, comparison, weights)
+    except UserError as err:
         st.error(str(err))
         return
 
     probabilities = robustness.probability_by_id()
-    table = display_table(
-        comparison, status, view, candidate_signals(snapshot, comparison), probabilities
+    table = meeting.display_table(
+        comparison, view.status, score_view, meeting.signals(prepared, comparison), probabilities
     )
-    st.info(robustness.summary, icon=":material/balance:")
+    st.info(text(robustness.summary), icon=":material/balance:")
     st.header("Classement")
-    show_chart(ranking_chart(comparison, view))
+    show_chart(ranking_chart(comparison, score_view))
     st.caption(
         "Barres : apport de chaque critère. Trait noir : intervalle entre le pire et le meilleur "
         "cas si les critères non évalués étaient notés 1 ou 3 ; repère vertical : score actuel."
@@ -150,10 +148,10 @@ def meeting() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
     with st.expander("Apport de chaque critère au score (données du classement)"):
-        st.dataframe(contribution_table(comparison, view), width="stretch")
+        st.dataframe(meeting.contribution_table(comparison, score_view), width="stretch")
 
     st.header("Ce qui reste à vérifier")
-    gaps = shortlist_gaps(snapshot, weights, candidate_ids=shown_ids)
+    gaps = meeting.gaps(prepared, weights)
     gap_lines = [f"{g.candidate_name} — {g.criterion_label} : {g.reason}" for g in gaps]
     if not gaps:
         st.caption("Aucun manque de preuve, désaccord ni doute chez les personnes en tête.")
@@ -163,7 +161,12 @@ def meeting() -> None:
             "désaccords forts et doutes notés — les points décisifs d'abord. La page "
             "**Références** en tire le guide d'appel."
         )
-        st.dataframe(gap_table(gaps), hide_index=True, width="stretch")
+        st.dataframe(
+            meeting.gap_table(gaps),
+            hide_index=True,
+            width="stretch",
+            column_config={"Pourquoi": st.column_config.TextColumn(width="large")},
+        )
 
     st.header("Solidité du classement")
     st.caption(
@@ -174,54 +177,74 @@ def meeting() -> None:
     chart_col, flips_col = st.columns([3, 2])
     show_chart(probability_chart(robustness.to_frame()), chart_col)
     flips_col.markdown("**Poids qui ferait changer la tête du classement**")
-    flips_col.dataframe(flips_table(robustness.flips_frame()), hide_index=True, width="stretch")
+    flips_col.dataframe(
+        meeting.flips_table(robustness.flips_frame()), hide_index=True, width="stretch"
+    )
     with st.expander("Données du graphique"):
-        st.dataframe(probability_table(robustness.to_frame()), hide_index=True, width="stretch")
+        st.dataframe(
+            meeting.probability_table(robustness.to_frame()), hide_index=True, width="stretch"
+        )
 
     st.header("Évolution au fil des étapes")
-    evolution = stage_scores_from(per_stage, weights, saved_weights)
-    evolution = evolution[evolution["candidat"].isin(comparison.ranked_names)]
+    evolution = meeting.evolution(prepared, comparison, weights)
     if evolution.empty:
         st.caption("Aucune note soumise pour l'instant.")
     else:
         show_chart(stage_evolution_chart(evolution))
         with st.expander("Données du graphique"):
-            st.dataframe(evolution_table(evolution), hide_index=True, width="stretch")
+            st.dataframe(meeting.evolution_table(evolution), hide_index=True, width="stretch")
 
     st.header("Exporter")
-    csv_downloads(
-        comparison,
-        status,
-        snapshot.recruitment.title,
-        extra={
-            "Probabilité d'être en tête (%)": {
-                k: round(v * 100, 1) for k, v in probabilities.items()
-            }
-        },
+    today = date.today()
+    extra = {
+        "Probabilité d'être en tête (%)": {k: round(v * 100, 1) for k, v in probabilities.items()}
+    }
+    files = meeting.csv_files(prepared, comparison, extra, today)
+    for col, (label, help_text, payload, name) in zip(st.columns(len(files)), files, strict=True):
+        col.download_button(
+            f"Télécharger le CSV — {label}",
+            data=payload,
+            file_name=name,
+            mime="text/csv",
+            help=help_text,
+            key=f"csv_{label}",
+            on_click=data.record_download,
+            args=(ctx.app, ctx.actor, view.id, "CSV de la comparaison", name),
+        )
+    record = meeting.decision_record_files(
+        prepared, comparison, robustness.summary, gap_lines, today
     )
-    decision_record_downloads(snapshot, comparison, robustness.summary, gap_lines, ctx.user)
+    for col, (label, content, name, mime) in zip(st.columns(len(record)), record, strict=True):
+        col.download_button(
+            label,
+            content,
+            file_name=name,
+            mime=mime,
+            on_click=data.record_download,
+            args=(ctx.app, ctx.actor, view.id, "relevé de décision", name),
+        )
 
 
-meeting()
+what_if()
 
 # Ratings do not depend on the weights: drawn once per full run, outside the fragment, in the
 # order of the saved brief's ranking.
 st.header("Notes par critère")
-order = list(base_comparison.ranked(view)["candidat"])
-show_chart(heatmap_chart(base_comparison, order))
+order = list(prepared.base.ranked(score_view)["candidat"])
+show_chart(heatmap_chart(prepared.base, order))
 st.caption("Moyenne des notes soumises (1 à 3) ; « n.é. » : non évalué, jamais compté comme zéro.")
 with st.expander("Données de la grille"):
-    grid = heatmap_frame(base_comparison, order).pivot(
+    grid = heatmap_frame(prepared.base, order).pivot(
         index="candidat", columns="critere", values="etiquette"
     )
     st.dataframe(grid.reindex(order), width="stretch")
 
 st.header("Désaccords entre évaluateurs")
-spread = spread_frame(base_comparison)
+spread = spread_frame(prepared.base)
 if spread.empty:
     st.caption("Pas encore deux évaluateurs sur un même critère.")
 else:
-    show_chart(spread_chart(base_comparison))
+    show_chart(spread_chart(prepared.base))
     st.caption("Trait pointillé : écart de 2 points, seuil d'un désaccord fort à lever.")
     with st.expander("Données du graphique"):
         st.dataframe(spread, hide_index=True, width="stretch")

@@ -1,5 +1,5 @@
 """Data and personal-data duties: backup and restore, spreadsheet imports, retention and purge,
-the rights of access and erasure, and the audit log."""
+the rights of access and erasure, and the journal."""
 
 from __future__ import annotations
 
@@ -8,24 +8,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from selection.documents.exports import export_filename
-from selection.domain.model import ValidationError
-from selection.services.imports import template_csv
-from selection.services.retention import (
-    RetentionSettings,
-    access_export,
-    load_settings,
-    purge,
-    save_settings,
-    to_purge,
-)
-from selection.storage.backup import backup_filename, export_backup, import_backup
-from selection.storage.csv_import import import_candidates_into, import_criteria_into
-from selection.storage.store import now
-from ui.bootstrap import require_user, start_page
+from selection.services import data, retention
+from selection.services.access import Action
+from selection.services.downloads import file_name
+from ui.bootstrap import select_recruitment, start_page
+from ui.widgets import attempt, text, toast_after_rerun
 
 ctx = start_page("Données et protection des données", needs_recruitment=False)
-store, recruitment = ctx.store, ctx.recruitment
+view = ctx.view if ctx.recruitment_id else None
+today = date.today()
 
 backup_tab, import_tab, retention_tab, rights_tab, audit_tab = st.tabs(
     ["Sauvegarde", "Import de tableur", "Conservation", "Droits des personnes", "Journal"]
@@ -34,90 +25,122 @@ backup_tab, import_tab, retention_tab, rights_tab, audit_tab = st.tabs(
 with backup_tab:
     st.caption(
         "Un fichier unique (JSON) avec tout le contenu : à garder en lieu sûr, il contient des "
-        "données personnelles. L'import vérifie tout le fichier avant d'écrire quoi que ce soit."
+        "données personnelles. L'import vérifie tout le fichier avant d'écrire quoi que ce soit, "
+        "et la personne qui restaure devient la seule membre du recrutement restauré."
     )
-    if recruitment is not None:
+    if view is not None and view.can(Action.BACKUP):
         st.download_button(
-            f"Sauvegarder « {recruitment.title} »",
-            lambda: export_backup(store, recruitment.id, actor=ctx.user),
-            file_name=backup_filename(recruitment.title, date.today()),
+            f"Sauvegarder « {view.recruitment.title} »",
+            lambda: data.backup(ctx.app, ctx.actor, view.id),
+            file_name=data.backup_filename(view.recruitment.title, today),
             mime="application/json",
         )
-    if ctx.email is None:  # with login on, a person only ever exports their own recruitments
+    elif view is not None:
+        st.caption("Seule la personne responsable du recrutement le sauvegarde.")
+    if not ctx.app.config.login or ctx.actor.admin:
         st.download_button(
             "Tout sauvegarder",
-            lambda: export_backup(store, None, actor=ctx.user),
-            file_name=backup_filename("tout", date.today()),
+            lambda: data.backup_all(ctx.app, ctx.actor),
+            file_name=data.backup_filename("tout", today),
             mime="application/json",
         )
     uploaded = st.file_uploader("Restaurer une sauvegarde", type=["json"], key="restore")
+    as_copy = st.checkbox(
+        "Importer comme copie (nouveaux identifiants : à côté du recrutement d'origine)",
+        key="restore_copy",
+    )
     if uploaded is not None and st.button("Importer la sauvegarde", type="primary"):
-        try:
-            with st.spinner("Vérification puis import de la sauvegarde…"):
-                summary = import_backup(store, uploaded.getvalue(), actor=ctx.user)
-        except ValidationError as err:
-            st.error(str(err))
-        else:
-            st.success(summary.sentence())
+        bar = st.progress(0.0, text="Vérification de la sauvegarde…")
+        done, summary = attempt(
+            data.restore,
+            ctx.app,
+            ctx.actor,
+            uploaded.getvalue(),
+            as_copy=as_copy,
+            progress=lambda share, message: bar.progress(min(max(share, 0.0), 1.0), text=message),
+        )
+        bar.empty()
+        if done:
+            toast_after_rerun(summary.sentence())
+            if summary.recruitment_ids:
+                select_recruitment(summary.recruitment_ids[-1])
+            st.rerun()
 
 with import_tab:
-    if recruitment is None:
+    if view is None:
         st.info("Créez d'abord un recrutement dans **Cadrage**.")
     else:
         st.caption(
-            "Fichier CSV d'Excel ou de Grist, séparé par « ; » ou « , », en UTF-8. Une ligne "
-            "invalide bloque tout le fichier : rien n'est ajouté à moitié."
+            "Fichier CSV d'Excel ou de Grist, séparé par « ; » ou « , », en UTF-8. "
+            + data.IMPORT_LIMITS
+            + " Une ligne invalide bloque tout le fichier : rien n'est ajouté à moitié."
         )
         kinds = {"criteria": "Critères", "candidates": "Candidatures"}
         kind = st.radio("Contenu du fichier", list(kinds), format_func=kinds.get, horizontal=True)
         st.download_button(
             f"Télécharger le modèle ({kinds[kind].lower()})",
-            template_csv(kind),
+            data.template_csv(kind),
             file_name=f"modele-{'criteres' if kind == 'criteria' else 'candidatures'}.csv",
             mime="text/csv",
         )
-        data = st.file_uploader("Fichier à importer", type=["csv", "txt"], key=f"csv_{kind}")
-        if data is not None and st.button("Importer le fichier", type="primary"):
-            importer = import_criteria_into if kind == "criteria" else import_candidates_into
-            try:
-                with st.spinner("Vérification du fichier…"):
-                    result = importer(store, recruitment.id, data.getvalue(), ctx.user)
-            except ValidationError as err:
-                st.error(str(err))
-            else:
+        upload = st.file_uploader("Fichier à importer", type=["csv", "txt"], key=f"csv_{kind}")
+        if upload is not None and st.button("Importer le fichier", type="primary"):
+            bar = st.progress(0.0, text="Vérification du fichier…")
+            done, result = attempt(
+                data.import_csv,
+                ctx.app,
+                ctx.actor,
+                view.id,
+                kind,
+                upload.getvalue(),
+                progress=lambda share, message: bar.progress(
+                    min(max(share, 0.0), 1.0), text=message
+                ),
+            )
+            bar.empty()
+            if done:
                 st.success(result.sentence(kinds[kind].lower()))
 
 with retention_tab:
-    settings = load_settings(store)
+    settings = data.retention_settings(ctx.app)
     st.caption(
         "Les données des personnes non retenues se gardent au plus 3 mois après la fin du "
         "recrutement, ou 2 ans après le dernier contact si elles ont accepté de rester dans le "
         "vivier. Clore un recrutement (Cadrage) lance le délai."
     )
+    may_set = not ctx.app.config.login or ctx.actor.admin
     with st.form("retention"):
         c1, c2 = st.columns(2)
         months = c1.number_input(
-            "Sans consentement (mois après la clôture)", 0, 3, settings.unsuccessful_months
+            "Sans consentement (mois après la clôture)",
+            0,
+            3,
+            settings.unsuccessful_months,
+            disabled=not may_set,
         )
         pool = c2.number_input(
             "Vivier, avec consentement (mois après le dernier contact)",
             0,
             24,
             settings.talent_pool_months,
+            disabled=not may_set,
         )
-        if st.form_submit_button("Enregistrer les durées") and require_user(ctx.user):
-            try:
-                save_settings(store, RetentionSettings(int(months), int(pool)), ctx.user)
-            except ValidationError as err:
-                st.error(str(err))
-            else:
+        if st.form_submit_button("Enregistrer les durées", disabled=not may_set):
+            done, _ = attempt(
+                data.save_retention_settings,
+                ctx.app,
+                ctx.actor,
+                retention.RetentionSettings(int(months), int(pool)),
+            )
+            if done:
                 st.toast("Durées enregistrées.")
-    due = to_purge(store, now().date())
-    if ctx.email is not None:
-        mine = {r.id for r in store.list_recruitments(ctx.email)}
-        due = [item for item in due if item.recruitment_id in mine]
+    if not may_set:
+        st.caption("Seules les personnes administratrices de l'outil règlent ces durées.")
+    due = data.due_for_purge(ctx.app, ctx.actor, today)
     if not due:
-        st.success("Aucune donnée à supprimer aujourd'hui.")
+        st.success(
+            "Aucune donnée à supprimer aujourd'hui dans les recrutements dont vous avez la charge."
+        )
     else:
         st.dataframe(
             pd.DataFrame(
@@ -133,21 +156,28 @@ with retention_tab:
             ),
             hide_index=True,
             width="stretch",
+            column_config={"Motif": st.column_config.TextColumn(width="large")},
         )
         confirm = st.checkbox(
             f"Je confirme la suppression définitive de {len(due)} personne(s) et de tout ce qui "
             "les concerne."
         )
-        if st.button("Supprimer ces données", disabled=not confirm) and require_user(ctx.user):
-            count = purge(store, due, ctx.user)
-            st.toast(f"{count} personne(s) supprimée(s).")
-            st.rerun()
+        if st.button("Supprimer ces données", disabled=not confirm):
+            done, count = attempt(data.purge, ctx.app, ctx.actor, due, today)
+            if done:
+                toast_after_rerun(f"{count} personne(s) supprimée(s).")
+                st.rerun()
 
 with rights_tab:
-    if recruitment is None:
-        st.info("Aucun recrutement.")
+    if view is None:
+        st.info("Aucun recrutement : créez-en un dans **Cadrage**.")
+    elif not view.can(Action.ACCESS_EXPORT):
+        st.info(
+            "Seule la personne responsable du recrutement (ou une personne administratrice) "
+            "répond aux demandes d'accès et d'effacement."
+        )
     else:
-        people = {c.id: c for c in store.list_candidates(recruitment.id)}
+        people = view.candidate_by_id
         if not people:
             st.info("Aucune candidature dans ce recrutement.")
         else:
@@ -157,45 +187,52 @@ with rights_tab:
             st.markdown("**Droit d'accès** : tout ce qui est conservé sur cette personne.")
             st.download_button(
                 "Télécharger tout ce qui la concerne (Markdown)",
-                lambda: access_export(store, chosen, actor=ctx.user),
-                file_name=export_filename(
-                    recruitment.title, f"donnees-{people[chosen].name}", "md", date.today()
-                ),
+                lambda: data.access_export(ctx.app, ctx.actor, chosen),
+                file_name=file_name(view, f"donnees-{people[chosen].name}", "md", today),
                 mime="text/markdown",
             )
             st.markdown(
                 "**Droit à l'effacement** : supprime la personne et tout ce qui la concerne."
             )
             typed = st.text_input("Pour confirmer, tapez son nom", key="erase_confirm")
-            if st.button(
-                "Effacer cette personne", disabled=typed.strip() != people[chosen].name
-            ) and require_user(ctx.user):
-                store.delete_candidate(chosen, ctx.user, "demande d'effacement")
-                st.toast("Personne effacée.")
-                st.rerun()
+            if st.button("Effacer cette personne", disabled=typed.strip() != people[chosen].name):
+                done, _ = attempt(
+                    data.erase,
+                    ctx.app,
+                    ctx.actor,
+                    chosen,
+                    typed_name=typed,
+                    reason="demande d'effacement",
+                )
+                if done:
+                    toast_after_rerun("Personne effacée.")
+                    st.rerun()
 
 with audit_tab:
-    entries = store.list_audit()
-    if ctx.email is not None:
-        mine = {r.id for r in store.list_recruitments(ctx.email)}
-        entries = [e for e in entries if e["recruitment_id"] in mine or e["actor"] == ctx.user]
+    entries = data.journal(ctx.app, ctx.actor)
     st.caption(
-        "Décisions finales, exports, imports, suppressions et connexions : qui, quand, quoi."
+        "Connexions, décisions, modifications du cadrage, imports, exports et suppressions : "
+        "qui, quand, quoi. Vous voyez le journal des recrutements dont vous avez la charge et "
+        "vos propres actions."
     )
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Quand": e["at"],
-                    "Qui": e["actor"],
-                    "Action": e["action"],
-                    "Objet": e["subject"],
-                    "Détail": e["details"],
+                    "Quand": e.at,
+                    "Qui": e.actor,
+                    "Action": e.action,
+                    "Recrutement": e.recruitment,
+                    "Objet": e.subject,
+                    "Détail": e.details,
                 }
                 for e in entries
             ],
-            columns=["Quand", "Qui", "Action", "Objet", "Détail"],
+            columns=["Quand", "Qui", "Action", "Recrutement", "Objet", "Détail"],
         ),
         hide_index=True,
         width="stretch",
+        column_config={"Quand": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
     )
+    if not entries:
+        st.caption(text("Le journal est vide pour l'instant."))

@@ -5,57 +5,55 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.analysis.culture import SEVERITY_LABELS
-from selection.analysis.logistics import logistics_badge
 from selection.domain import labels
-from selection.domain.model import SEVERITIES, CultureNote, ValidationError
-from selection.domain.stages import CULTURE, STAGE_BY_CODE
-from selection.services.evaluation import (
-    RATING_CHOICES,
-    RatingInput,
-    build_evaluations,
-    criteria_for_stage,
-    culture_notes_visible,
-    has_submitted,
-    inputs_from_grid,
-    own_evaluations,
-    panel_view,
-    rateable_stages,
-    rating_grid,
-)
-from selection.storage.store import new_id
-from ui.bootstrap import require_user, start_page
-from ui.widgets import form_key, reset_form
+from selection.services import candidates, catalogue, ratings
+from selection.services import evaluation as forms
+from selection.services.access import Action
+from ui.bootstrap import page_path, start_page
+from ui.widgets import attempt, form_key, reset_form, text, toast_after_rerun
 
 ctx = start_page("Évaluations")
-snapshot = ctx.store.snapshot(ctx.recruitment.id)
+view = ctx.view
+snapshot = view.snapshot
+me = ctx.actor.key
 
 if not snapshot.candidates or not snapshot.criteria:
     st.info(
         "Il faut au moins un critère (**Cadrage**) et une personne (**Candidatures**) pour évaluer."
     )
     st.stop()
-if not require_user(ctx.user):
+if not ctx.actor.signed:
+    st.warning("Indiquez votre nom dans la barre latérale : chaque saisie est signée.")
+    st.stop()
+if not view.can(Action.RATE):
+    st.info("Seuls les membres du recrutement évaluent les candidatures.")
     st.stop()
 
-by_id = {c.id: c for c in snapshot.candidates}
-crit_by_id = {c.id: c for c in snapshot.criteria}
+people = view.candidate_by_id
+crit_by_id = view.criterion_by_id
+owed = forms.owed_to_me(view)
+if owed:
+    st.caption("Vous devez : " + text(" ; ".join(owed)))
+
 left, right = st.columns(2)
 candidate_id = left.selectbox(
-    "Personne évaluée", list(by_id), format_func=lambda i: by_id[i].name, key="eval_candidate"
+    "Personne évaluée", list(people), format_func=lambda i: people[i].name, key="eval_candidate"
 )
-stages = rateable_stages(snapshot, candidate_id)
+stages = forms.stages_to_rate(view, candidate_id)
 stage = right.selectbox(
     "Étape",
     stages,
     index=len(stages) - 1,
-    format_func=lambda c: STAGE_BY_CODE[c].label,
+    format_func=catalogue.stage_label,
     key=f"eval_stage_{candidate_id}",
 )
-st.caption(STAGE_BY_CODE[stage].purpose)
-badge = logistics_badge(snapshot.recruitment, by_id[candidate_id])
-if badge:
-    st.warning(badge)
+st.caption(catalogue.stage_purpose(stage))
+if view.stage_index(candidate_id) >= catalogue.stage_index(catalogue.REFERENCE_STAGE):
+    st.caption("Les notes de la prise de références s'enregistrent avec l'appel, page Références.")
+    st.page_link(page_path("references.py"), label="Aller à la prise de références")
+for flag in candidates.logistics(view, candidate_id):
+    if flag.blocking:
+        st.warning(text("🚫 logistique : " + flag.message))
 
 
 def culture_stage() -> None:
@@ -65,44 +63,42 @@ def culture_stage() -> None:
         "score, jamais dedans."
     )
     with st.form(form_key(f"culture_{candidate_id}")):
-        note = st.text_area("Observation", placeholder="Ce qui a été dit ou vu, avec un exemple.")
+        note = st.text_area(
+            "Observation", placeholder="Ce qui a été dit ou vu, avec un exemple.", max_chars=5000
+        )
         c1, c2 = st.columns(2)
         warning = c1.checkbox("C'est un signal d'alerte")
         severity = c2.select_slider(
-            "Gravité du signal", list(SEVERITIES), format_func=SEVERITY_LABELS.get
+            "Gravité du signal", list(catalogue.SEVERITY_CODES), format_func=forms.severity_label
         )
         if st.form_submit_button("Enregistrer l'observation", type="primary"):
-            try:
-                ctx.store.save_culture_note(
-                    CultureNote(
-                        id=new_id(),
-                        candidate_id=candidate_id,
-                        author=ctx.user,
-                        note=note,
-                        warning=warning,
-                        severity=severity if warning else "faible",
-                    )
-                )
-            except ValidationError as err:
-                st.error(str(err))
-            else:
+            done, _ = attempt(
+                ratings.add_culture_note,
+                ctx.app,
+                ctx.actor,
+                candidate_id,
+                note=note,
+                warning=warning,
+                severity=severity,
+            )
+            if done:
                 reset_form(f"culture_{candidate_id}")
-                st.toast("Observation enregistrée.")
+                toast_after_rerun("Observation enregistrée.")
                 st.rerun()
     st.header("Observations de l'équipe")
-    notes = culture_notes_visible(snapshot, candidate_id, ctx.user)
+    notes = forms.culture_notes_visible(snapshot, candidate_id, me)
     if notes is None:
         st.info("Masquées jusqu'à ce que vous ayez écrit votre propre observation.")
         return
     for n in notes:
-        signal = f" — ⚠️ signal d'alerte ({SEVERITY_LABELS[n.severity]})" if n.warning else ""
-        st.markdown(f"- **{n.author}**{signal} : {n.note}")
+        signal = f" — ⚠️ signal d'alerte ({forms.severity_label(n.severity)})" if n.warning else ""
+        st.markdown(f"- **{text(n.author_label)}**{signal} : {text(n.note)}")
 
 
 def rating_stage() -> None:
-    existing = own_evaluations(snapshot, candidate_id, stage, ctx.user)
-    submitted = has_submitted(snapshot, candidate_id, stage, ctx.user)
-    assigned = criteria_for_stage(snapshot, stage)
+    existing = forms.own_evaluations(snapshot, candidate_id, stage, me)
+    submitted = forms.has_submitted(snapshot, candidate_id, stage, me)
+    assigned = forms.criteria_for_stage(snapshot, stage)
     others = [c.id for c in snapshot.criteria if c.id not in assigned]
     extra = st.multiselect(
         "Ajouter une preuve sur un autre critère",
@@ -128,20 +124,22 @@ def rating_stage() -> None:
     else:
         inputs, save_draft, submit = rating_form(shown, existing, submitted)
     if save_draft or submit:
-        try:
-            items = build_evaluations(
-                snapshot, candidate_id, stage, ctx.user, inputs(), submit=bool(submit)
-            )
-            ctx.store.save_evaluations(items, changed_by=ctx.user)
-        except ValidationError as err:
-            st.error(str(err))
-        else:
+        done, _ = attempt(
+            ratings.save_ratings,
+            ctx.app,
+            ctx.actor,
+            candidate_id,
+            stage,
+            inputs(),
+            submit=bool(submit),
+        )
+        if done:
             st.session_state["grid_version"] = st.session_state.get("grid_version", 0) + 1
-            st.toast("Évaluation soumise." if submit else "Brouillon enregistré.")
+            toast_after_rerun("Évaluation soumise." if submit else "Brouillon enregistré.")
             st.rerun()
 
     st.header("Évaluations du panel")
-    panel = panel_view(snapshot, candidate_id, stage, ctx.user)
+    panel = forms.panel_view(snapshot, candidate_id, stage, me)
     if panel is None:
         st.info(
             "Masquées jusqu'à ce que vous ayez soumis votre propre évaluation : chacun note "
@@ -150,7 +148,12 @@ def rating_stage() -> None:
     elif panel.empty:
         st.caption("Aucune évaluation soumise pour cette étape.")
     else:
-        st.dataframe(panel, hide_index=True, width="stretch")
+        st.dataframe(
+            panel,
+            hide_index=True,
+            width="stretch",
+            column_config={"Preuve": st.column_config.TextColumn(width="large")},
+        )
 
 
 def rating_form(shown, existing, submitted):
@@ -161,9 +164,9 @@ def rating_form(shown, existing, submitted):
             crit = crit_by_id[cid]
             prev = existing.get(cid)
             must = " · obligatoire" if crit.must_have else ""
-            st.markdown(f"**{crit.label}** · {labels.WEIGHT_LEVELS[crit.weight_level]}{must}")
+            st.markdown(f"**{text(crit.label)}** · {labels.WEIGHT_LEVELS[crit.weight_level]}{must}")
             if crit.statement:
-                st.caption(crit.statement)
+                st.caption(text(crit.statement))
             rating = st.radio(
                 "Note",
                 options,
@@ -178,6 +181,7 @@ def rating_form(shown, existing, submitted):
                 placeholder="Ce que la personne a dit ou fait, avec un exemple concret.",
                 key=f"e_{candidate_id}_{stage}_{cid}",
                 height=80,
+                max_chars=5000,
             )
             doubt_col, note_col = st.columns([1, 3])
             doubt = doubt_col.checkbox(
@@ -189,8 +193,10 @@ def rating_form(shown, existing, submitted):
                 "Ce qu'il faudrait vérifier",
                 value=prev.doubt_note if prev else "",
                 key=f"n_{candidate_id}_{stage}_{cid}",
+                max_chars=1000,
+                help="Un point écrit ici compte comme un doute à lever, case cochée ou non.",
             )
-            inputs.append(RatingInput(cid, rating, evidence, doubt, note))
+            inputs.append(forms.RatingInput(cid, rating, evidence, doubt, note))
             st.divider()
         draft_col, submit_col = st.columns(2)
         save_draft = draft_col.form_submit_button("Enregistrer le brouillon", disabled=submitted)
@@ -205,15 +211,16 @@ def rating_grid_form(shown, existing, submitted):
     """Fast entry: the stored snapshot goes in, edits go to storage on click, never back in."""
     version = st.session_state.get("grid_version", 0)
     edited = st.data_editor(
-        rating_grid(snapshot, shown, existing),
+        forms.rating_grid(snapshot, shown, existing),
         key=f"grid_{candidate_id}_{stage}_{version}",
         hide_index=True,
         width="stretch",
         disabled=["Critère"],
         column_config={
-            "Note": st.column_config.SelectboxColumn(options=RATING_CHOICES, required=True),
-            "Preuve": st.column_config.TextColumn(width="large"),
+            "Note": st.column_config.SelectboxColumn(options=forms.RATING_CHOICES, required=True),
+            "Preuve": st.column_config.TextColumn(width="large", max_chars=5000),
             "Doute": st.column_config.CheckboxColumn(),
+            "À vérifier": st.column_config.TextColumn(max_chars=1000),
         },
     )
     draft_col, submit_col = st.columns(2)
@@ -223,10 +230,10 @@ def rating_grid_form(shown, existing, submitted):
         type="primary",
         key="grid_submit",
     )
-    return (lambda: inputs_from_grid(edited)), save_draft, submit
+    return (lambda: forms.inputs_from_grid(edited)), save_draft, submit
 
 
-if stage == CULTURE:
+if stage == catalogue.CULTURE_STAGE:
     culture_stage()
 else:
     rating_stage()

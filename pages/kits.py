@@ -4,44 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.documents.kits import build_kit, kit_filename, kit_html, kit_markdown
-from selection.domain.stages import STAGE_BY_CODE, STAGES
-from selection.services.brief import preset_key_for
+from selection.services import catalogue, kits
 from ui.bootstrap import start_page
 
 ctx = start_page("Kits d'entretien")
-recruitment = ctx.recruitment
-criteria = ctx.store.list_criteria(recruitment.id)
+view = ctx.view
 
-if not criteria:
+if not view.snapshot.criteria:
     st.info("Le cadrage n'a pas encore de critère : les kits se construisent à partir de lui.")
     st.stop()
 
 stage = (
     st.segmented_control(
         "Étape",
-        [s.code for s in STAGES],
-        default=STAGES[0].code,
-        format_func=lambda code: STAGE_BY_CODE[code].label,
+        list(catalogue.STAGE_CODES),
+        default=catalogue.STAGE_CODES[0],
+        format_func=catalogue.stage_label,
         key="kit_stage",
     )
-    or STAGES[0].code
+    or catalogue.STAGE_CODES[0]
 )
-kit = build_kit(recruitment, criteria, stage, preset_key=preset_key_for(recruitment.role))
-markdown = kit_markdown(kit)
-
-left, right = st.columns(2)
-left.download_button(
-    "Télécharger le kit (Markdown)",
-    markdown,
-    file_name=kit_filename(recruitment, stage, "md"),
-    mime="text/markdown",
-)
-right.download_button(
-    "Télécharger le kit à imprimer (HTML)",
-    kit_html(kit),
-    file_name=kit_filename(recruitment, stage, "html"),
-    mime="text/html",
-)
+kit = kits.kit(view, stage)
+for col, (label, content, name, mime) in zip(
+    st.columns(2), kits.files(view, kit, stage), strict=True
+):
+    col.download_button(label, content, file_name=name, mime=mime)
 with st.container(border=True):
-    st.markdown(markdown)
+    st.markdown(kits.markdown(kit))

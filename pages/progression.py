@@ -5,29 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from selection.analysis.progress import (
-    funnel,
-    owed_evaluations,
-    stage_lengths,
-    timeline,
-    timeline_table,
-    waiting_for_answer,
-)
 from selection.charts.progress import funnel_chart, timeline_chart
-from selection.storage.store import now
+from selection.services import progress
 from ui.bootstrap import start_page
 from ui.widgets import show_chart
 
 ctx = start_page("Progression du processus")
-snapshot = ctx.store.snapshot(ctx.recruitment.id)
-today = now()
+view = ctx.view
 
-if not snapshot.candidates:
+if not view.snapshot.candidates:
     st.info("Aucune candidature : ajoutez des personnes dans **Candidatures**.")
     st.stop()
 
 st.header("Qui attend une réponse ?")
-waiting = waiting_for_answer(snapshot, today)
+waiting = progress.waiting(view)
 if waiting.empty:
     st.success("Personne n'attend de réponse : chaque personne en cours a une décision à jour.")
 else:
@@ -43,26 +34,26 @@ else:
     )
 
 st.header("Entonnoir")
-funnel_data = funnel(snapshot)
+funnel_data = progress.funnel(view)
 left, right = st.columns([3, 2])
 show_chart(funnel_chart(funnel_data), left)
 right.dataframe(funnel_data.drop(columns="etape"), hide_index=True, width="stretch")
 
 st.header("Parcours de chaque personne")
-line = timeline(snapshot)
-show_chart(timeline_chart(line, pd.Timestamp(today)))
+line = progress.timeline(view)
+show_chart(timeline_chart(line, pd.Timestamp(progress.today())))
 st.caption("Barre pâle : étape en cours (jusqu'à aujourd'hui). Survolez une barre pour le détail.")
 with st.expander("Données du graphique"):
-    st.dataframe(timeline_table(line), hide_index=True, width="stretch")
+    st.dataframe(progress.timeline_table(line), hide_index=True, width="stretch")
 
 left, right = st.columns(2)
 with left:
     st.header("Évaluations dues")
-    owed = owed_evaluations(snapshot)
+    owed = progress.owed(view)
     if owed.empty:
         st.success("Aucune évaluation en retard.")
     else:
         st.dataframe(owed, hide_index=True, width="stretch")
 with right:
     st.header("Durée des étapes")
-    st.dataframe(stage_lengths(snapshot), hide_index=True, width="stretch")
+    st.dataframe(progress.stage_lengths(view), hide_index=True, width="stretch")

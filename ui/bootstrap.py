@@ -1,29 +1,40 @@
-"""The one bootstrap every screen goes through: page config, navigation, storage, identity.
+"""The one bootstrap every screen goes through: page config, navigation, the app, identity.
 
 Why pages call ``start_page`` instead of relying on app.py: while a ``pages/`` folder exists and no
 session has run ``st.navigation`` yet, Streamlit runs a deep-linked page file on its own (legacy
 multipage mode). ``start_page`` notices it is not inside our navigation, builds the real navigation
 itself (which also switches Streamlit out of legacy mode) and runs the requested page through it,
 so a deep link opened first on a fresh server shows the same app as the root URL.
+
+Users never see a traceback: a database that cannot be opened (corrupted, or from a newer version)
+gives a French message before anything else, even before login; an unexpected error inside a page
+gives a French message and is logged on the server (``SELECTION_DEBUG=1`` re-raises it, for tests).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import streamlit as st
 
-from selection.domain.model import Recruitment
-from selection.services.demo import load_demo
-from selection.storage.store import Store, database_url
-from ui.auth import Identity, auth_configured, logged_in_identity, login_screen
+from selection.services import reading
+from selection.services.access import Actor, Config
+from selection.services.app import App, default_database_url
+from selection.services.errors import StartupError, UserError, describe_startup_failure
+from ui.auth import auth_configured, configured_admins, logged_in_identity, login_screen
+from ui.widgets import pending_toast
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES_DIR = ROOT / "pages"
 FAVICON = Path(__file__).resolve().parent / "favicon.png"
 APP_TITLE = "Sélection — tableau de bord de décision"
+DEBUG_ENV = "SELECTION_DEBUG"
+LOG = logging.getLogger("selection")
 
 # (file, title, icon); the first one is the home page.
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -42,14 +53,37 @@ _local = threading.local()
 _PENDING_RECRUITMENT = "_pending_recruitment_id"
 
 
+@dataclass
+class PageContext:
+    """What a page needs: the app, who is using it, and the chosen recruitment."""
+
+    app: App
+    actor: Actor
+    recruitment_id: str | None
+    recruitments: list = field(default_factory=list)
+
+    @property
+    def user(self) -> str:
+        return self.actor.label
+
+    @property
+    def recruitment(self):
+        return next((r for r in self.recruitments if r.id == self.recruitment_id), None)
+
+    @cached_property
+    def view(self) -> reading.RecruitmentView:
+        """The chosen recruitment as this person may see it (read once per run)."""
+        return reading.view(self.app, self.actor, self.recruitment_id)
+
+
 def run_app() -> None:
-    """Entry point: page config, storage, the shared sidebar, then the page the URL asks for.
+    """Entry point: page config, the app, the shared sidebar, then the page the URL asks for.
 
     The sidebar widgets live here, in the entrypoint, so their values survive page switches.
     """
     st.set_page_config(page_title=APP_TITLE, page_icon=str(FAVICON), layout="wide")
-    store = get_store()
     secured = auth_configured()
+    app = _app_or_stop(secured)
     if secured and not st.user.is_logged_in:
         # Every page URL answers with the login screen, so a deep link opened before login
         # shows the login and not Streamlit's "Page not found" dialog.
@@ -64,33 +98,52 @@ def run_app() -> None:
         for i, (file, title, icon) in enumerate(PAGES)
     ]
     page = st.navigation(pages, position="sidebar")
-    identity = logged_in_identity(store) if secured else Identity(_identity_sidebar(), None)
-    recruitment = _recruitment_sidebar(store, identity.email)
+    if secured:
+        identity = logged_in_identity(app)
+        actor = app.actor(identity.name, identity.email)
+    else:
+        actor = app.actor(_identity_sidebar())
+    recruitments = reading.recruitments_for(app, actor)
+    chosen = _recruitment_sidebar(recruitments)
     _local.context = PageContext(
-        store=store, user=identity.name, recruitment=recruitment, email=identity.email
+        app=app, actor=actor, recruitment_id=chosen, recruitments=recruitments
     )
     try:
         page.run()
+    except UserError as err:  # a refusal that escaped a page: still a French sentence
+        st.error(str(err))
+    except Exception:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        LOG.exception("unexpected error on a page")
+        st.error(
+            "Une erreur inattendue est survenue ; rien n'a été modifié par cette action. "
+            "Rechargez la page ; si l'erreur revient, signalez-la à l'équipe qui administre "
+            "l'outil."
+        )
     finally:
         _local.context = None
 
 
-@dataclass(frozen=True)
-class PageContext:
-    store: Store
-    user: str
-    recruitment: Recruitment | None
-    email: str | None = None  # set only when login is configured; used for membership
+def _app_or_stop(secured: bool) -> App:
+    try:
+        return get_app(secured)
+    except StartupError as err:
+        st.title(APP_TITLE)
+        st.error(str(err))
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
 
 
 def start_page(title: str, *, needs_recruitment: bool = True) -> PageContext:
-    """Common start of every page: returns the store, who is using it and the chosen recruitment."""
+    """Common start of every page: returns the app, who is using it and the chosen recruitment."""
     context: PageContext | None = getattr(_local, "context", None)
     if context is None:
         run_app()
         st.stop()
     st.title(title)
-    if needs_recruitment and context.recruitment is None:
+    pending_toast()
+    if needs_recruitment and context.recruitment_id is None:
         st.info(
             "Aucun recrutement pour l'instant. Créez-en un dans **Cadrage**, ou chargez la "
             "démonstration depuis l'**Accueil**."
@@ -105,16 +158,18 @@ def page_path(file: str) -> str:
 
 
 @st.cache_resource(show_spinner="Ouverture de la base de données…")
-def _open_store(url: str) -> Store:
-    store = Store.open(url)
-    if store.is_empty() and not auth_configured():
-        load_demo(store)
-    return store
+def _open_app(url: str, login: bool, admins: frozenset[str]) -> App:
+    try:
+        return App.open(url, Config(login=login, admins=admins))
+    except Exception as err:  # shown in French by _app_or_stop, never as a traceback
+        LOG.exception("the database could not be opened")
+        raise describe_startup_failure(err) from err
 
 
-def get_store() -> Store:
-    """One Store per database URL for the whole server; connections come from its pool."""
-    return _open_store(database_url())
+def get_app(secured: bool | None = None) -> App:
+    """One App per database URL and configuration for the whole server."""
+    login = auth_configured() if secured is None else secured
+    return _open_app(default_database_url(), login, configured_admins())
 
 
 def _identity_sidebar() -> str:
@@ -123,13 +178,13 @@ def _identity_sidebar() -> str:
         "Votre nom",
         key="user",
         placeholder="Prénom Nom",
+        max_chars=200,
         help="Chaque note et chaque décision est signée de ce nom et horodatée.",
     )
     return name.strip()
 
 
-def _recruitment_sidebar(store: Store, member_email: str | None) -> Recruitment | None:
-    recruitments = store.list_recruitments(member_email)
+def _recruitment_sidebar(recruitments: list) -> str | None:
     if not recruitments:
         return None
     by_id = {r.id: r for r in recruitments}
@@ -138,24 +193,15 @@ def _recruitment_sidebar(store: Store, member_email: str | None) -> Recruitment 
         st.session_state["recruitment_id"] = pending
     if st.session_state.get("recruitment_id") not in by_id:
         st.session_state["recruitment_id"] = recruitments[-1].id
-    chosen = st.sidebar.selectbox(
+    return st.sidebar.selectbox(
         "Recrutement",
         options=list(by_id),
         key="recruitment_id",
-        format_func=lambda rid: by_id[rid].title,
+        format_func=lambda rid: by_id[rid].title if rid in by_id else "—",
     )
-    return by_id[chosen]
 
 
 def select_recruitment(recruitment_id: str) -> None:
     """Show another recruitment from the next run on (the sidebar widget is already drawn)."""
     st.session_state[_PENDING_RECRUITMENT] = recruitment_id
     st.rerun()
-
-
-def require_user(user: str) -> bool:
-    """Signing is mandatory for writes; explain where to sign instead of failing."""
-    if user:
-        return True
-    st.warning("Indiquez votre nom dans la barre latérale : chaque saisie est signée.")
-    return False

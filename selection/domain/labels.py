@@ -63,7 +63,29 @@ YES_NO_UNKNOWN: dict[bool | None, str] = {None: "Pas encore demandé", True: "Ou
 
 CRITERION_PHRASE_PREFIX = "La personne est capable de"
 
-CRITERION_PHRASE_HINT = (
-    "Formulez chaque critère ainsi : « La personne est capable de [verbe + objet + contexte] ». "
-    "Par exemple : « La personne est capable de concevoir et maintenir un service fullstack en production »."
-)
+# An example criterion per role preset (by its label), for the hint above the brief grid.
+CRITERION_EXAMPLES: dict[str, str] = {
+    "Coach": "accompagner une équipe produit dans l'adoption d'une démarche d'amélioration continue",
+    "Développeur·se": "concevoir et maintenir un service web en production",
+    "Product manager": "prioriser un backlog à partir de l'impact mesuré auprès des usagers",
+    "Designer": "mener des entretiens usagers et en tirer des choix de conception",
+    "Chargé·e de déploiement junior": (
+        "animer un atelier de découverte du service avec des agents de terrain"
+    ),
+    "Chargé·e de déploiement senior": (
+        "construire et piloter une stratégie de déploiement auprès de plusieurs administrations"
+    ),
+}
+DEFAULT_CRITERION_EXAMPLE = "conduire un travail clé de la mission dans le contexte de l'équipe"
+
+
+def criterion_phrase_hint(role: str = "") -> str:
+    """How to phrase a criterion, with an example that fits the recruitment's role."""
+    example = CRITERION_EXAMPLES.get((role or "").strip(), DEFAULT_CRITERION_EXAMPLE)
+    return (
+        "Formulez chaque critère ainsi : « La personne est capable de [verbe + objet + contexte] ». "
+        f"Par exemple : « La personne est capable de {example} »."
+    )
+
+
+CRITERION_PHRASE_HINT = criterion_phrase_hint()

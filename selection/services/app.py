@@ -31,3 +31,9 @@ class App:
 
     def actor(self, name: str, email: str | None = None) -> Actor:
         return self.config.actor(name, email)
+
+
+def default_database_url() -> str:
+    """The database the app uses: ``SELECTION_DATABASE_URL``, else ``DATABASE_URL``, else the
+    SQLite file under data/."""
+    return database_url()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from selection.analysis.brief_checks import check_brief
 from selection.domain import labels
 from selection.domain.ids import new_id
 from selection.domain.model import Criterion, Recruitment, RecruitmentSnapshot, ValidationError
@@ -33,6 +34,16 @@ WEIGHT_TOLERANCE = 1e-9
 
 def stage_column(code: str) -> str:
     return next(s.short_label for s in STAGES if s.code == code)
+
+
+def stage_columns() -> list[tuple[str, str]]:
+    """(grid column, stage name) for the tick columns of the brief grid."""
+    return [(s.short_label, s.label) for s in STAGES]
+
+
+def warnings(criteria: list[Criterion]) -> list:
+    """Advice on the brief (never a block): see ``analysis.brief_checks``."""
+    return check_brief(criteria)
 
 
 def criteria_grid(criteria: list[Criterion]) -> pd.DataFrame:

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from selection.analysis.logistics import logistics_flags
+from selection.analysis.people import candidate_overview
 from selection.analysis.progress import candidate_status
 from selection.analysis.scoring import compare
+from selection.analysis.signals import candidate_signals
 from selection.documents.reports import candidate_report_markdown
 from selection.domain.ids import new_id
 from selection.domain.labels import DECISIONS
@@ -156,3 +159,30 @@ def report_markdown(view: RecruitmentView, candidate_id: str, on: date | None = 
     if candidate_id not in view.candidate_by_id:
         raise ValidationError("Personne candidate introuvable.")
     return candidate_report_markdown(view.snapshot, candidate_id, on=on)
+
+
+def overview(view: RecruitmentView):
+    """One line per person: where they are, status, last decision, warning signs."""
+    return candidate_overview(view.snapshot, view.status, candidate_signals(view.snapshot))
+
+
+def logistics(view: RecruitmentView, candidate_id: str) -> list:
+    """Conflicts between a person's pre-qualification answers and the mission's constraints."""
+    return logistics_flags(view.recruitment, view.candidate_by_id[candidate_id])
+
+
+def panel_of(view: RecruitmentView, candidate_id: str, stage: str) -> list:
+    return [a for a in view.snapshot.panel if a.candidate_id == candidate_id and a.stage == stage]
+
+
+def assignable_people(view: RecruitmentView) -> list[tuple[str, str]]:
+    """(identity key, name) of the people who can be put on a panel: the members with login;
+    without login, everyone who already signed something, and the person responsible."""
+    if view.config.login:
+        return [(m["email"], m["email"]) for m in view.members]
+    names = {e.rater.split(" (réf.")[0] for e in view.snapshot.evaluations}
+    names |= {a.member_key for a in view.snapshot.panel}
+    names |= {n.author_label for n in view.snapshot.culture_notes}
+    if view.recruitment.owner:
+        names.add(view.recruitment.owner)
+    return [(n, n) for n in sorted(names, key=str.casefold) if n]

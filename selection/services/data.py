@@ -10,7 +10,7 @@ from datetime import date
 
 from selection.domain.model import ValidationError
 from selection.domain.permissions import Action
-from selection.services import blind, retention
+from selection.services import blind, candidates, retention
 from selection.services.access import Actor, Refused, require
 from selection.services.app import App
 from selection.services.common import NOTHING_CHANGED, audit, begin
@@ -95,6 +95,7 @@ def backup_filename(title: str | None, on: date) -> str:
 # --------------------------------------------------------------------------- spreadsheet import
 
 KINDS = {"criteria": "critères", "candidates": "personnes candidates"}
+IMPORT_LIMITS = csv_import.LIMITS_SENTENCE
 
 
 def import_csv(
@@ -200,6 +201,8 @@ def purge(app: App, actor: Actor, items: Iterable[retention.PurgeItem], today: d
 
 
 # --------------------------------------------------------------------------- rights, journal
+
+erase = candidates.erase
 
 
 def access_export(app: App, actor: Actor, candidate_id: str, on: date | None = None) -> str:

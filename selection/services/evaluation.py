@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from selection.analysis.culture import SEVERITY_LABELS
 from selection.analysis.scoring import DISAGREEMENT_SPREAD
 from selection.domain import labels
+from selection.domain.ids import new_id
 from selection.domain.model import Evaluation, RecruitmentSnapshot, ValidationError
-from selection.domain.stages import STAGE_BY_CODE, STAGES, stage_index
-from selection.storage.store import new_id
+from selection.domain.stages import REFERENCES, STAGE_BY_CODE, STAGES, stage_index
+from selection.services.blind import submitted_pairs
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def panel_view(
     rows = [
         {
             "Critère": crit_by_id[e.criterion_id].label,
-            "Évaluateur·rice": e.interviewer,
+            "Évaluateur·rice": e.rater,
             "Note": e.rating,
             "Preuve": e.evidence,
             "Doute": e.doubt_note if e.doubt else "",
@@ -236,3 +238,34 @@ def culture_notes_visible(
     if not any(n.author == viewer for n in notes):
         return None
     return notes
+
+
+# --------------------------------------------------------------------------- for the screen
+
+
+def stages_to_rate(view, candidate_id: str) -> list[str]:
+    """The stages a person can be rated at on the Évaluations page: every stage up to the one
+    reached (one definition: the process state of the view), except the reference stage, whose
+    ratings are recorded with the call (page Références)."""
+    reached = view.stage_index(candidate_id)
+    return [s.code for s in STAGES[: reached + 1] if s.code != REFERENCES] or [STAGES[0].code]
+
+
+def severity_label(code: str) -> str:
+    return SEVERITY_LABELS.get(code, code)
+
+
+def owed_to_me(view) -> list[str]:
+    """What the viewer owes: the panels they are on where they have not submitted yet."""
+    me = view.actor.key
+    done = submitted_pairs(view.snapshot, me)
+    stopped = set(view.status.loc[view.status["statut"] == "arrete", "candidate_id"])
+    out = []
+    for a in view.snapshot.panel:
+        if a.member_key != me or (a.candidate_id, a.stage) in done:
+            continue
+        if a.candidate_id in stopped or a.candidate_id not in view.candidate_by_id:
+            continue
+        name = view.candidate_by_id[a.candidate_id].name
+        out.append(f"{name} ({STAGE_BY_CODE[a.stage].label})")
+    return out

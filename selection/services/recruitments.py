@@ -28,9 +28,11 @@ def notes_for(recruitment: Recruitment) -> tuple[str, ...]:
     return tuple(preset_notes(key)) if key else ()
 
 
-def _insert_new(app: App, actor: Actor, snap: RecruitmentSnapshot, what: str) -> str:
+def _insert_new(
+    app: App, actor: Actor, snap: RecruitmentSnapshot, what: str, *, signed: bool = True
+) -> str:
     with app.store.transaction() as tx:
-        require(tx, app.config, actor, Action.CREATE)
+        require(tx, app.config, actor, Action.CREATE, write=signed)
         if app.config.login and not actor.email:
             raise Refused("Connectez-vous pour créer un recrutement. " + NOTHING_CHANGED)
         tx.insert_snapshot(snap, owner_email=actor.email, by=actor.label)
@@ -58,7 +60,8 @@ def duplicate(app: App, actor: Actor, source_id: str, title: str) -> str:
 
 def load_demo(app: App, actor: Actor) -> str:
     """The fictional demo recruitment, loaded again beside any earlier copy."""
-    return _insert_new(app, actor, demo_snapshot(), "démonstration")
+    # Without login, anyone may load the fictional demo before typing their name.
+    return _insert_new(app, actor, demo_snapshot(), "démonstration", signed=app.config.login)
 
 
 def update_details(

@@ -95,13 +95,20 @@ def load_settings(store: Store) -> RetentionSettings:
     )
 
 
-def save_settings(store: Store, settings: RetentionSettings, actor: str) -> RetentionSettings:
+def save_settings(
+    store: Store,
+    settings: RetentionSettings,
+    actor: str = "",
+    *,
+    actor_name: str = "",
+    actor_key: str = "",
+) -> RetentionSettings:
     """Store the rules (within the legal maxima) and log who changed them."""
     checked = settings.validated()
     store.set_setting(UNSUCCESSFUL_MONTHS_KEY, str(checked.unsuccessful_months))
     store.set_setting(TALENT_POOL_MONTHS_KEY, str(checked.talent_pool_months))
     store.audit(
-        actor,
+        actor_name or actor,
         "reglage_conservation",
         None,
         "durées de conservation",
@@ -201,12 +208,18 @@ def retention_due(
 
 
 def to_purge(
-    store: Store, today: date, settings: RetentionSettings | None = None
+    store: Store,
+    today: date,
+    settings: RetentionSettings | None = None,
+    *,
+    recruitment_ids=None,
 ) -> list[PurgeItem]:
     """Everyone whose retention period is over on ``today``, oldest due date first."""
     settings = settings or load_settings(store)
     items: list[PurgeItem] = []
     for rec in store.list_recruitments():
+        if recruitment_ids is not None and rec.id not in recruitment_ids:
+            continue
         snap = store.snapshot(rec.id)
         if not snap.candidates:
             continue

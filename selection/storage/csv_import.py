@@ -33,6 +33,7 @@ from selection.storage.store import (
 
 Kind = Literal["criteria", "candidates"]
 MAX_CSV_BYTES = 5 * 1024 * 1024
+LIMITS_SENTENCE = "Le fichier fait au plus 5 Mo."
 CSV_REFUSAL_INTRO = "Le fichier CSV n'a pas été importé :"
 
 UTF8_HELP = (

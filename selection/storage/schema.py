@@ -297,8 +297,17 @@ debrief_openings = sa.Table(
 
 def _migrate_3_to_4(conn: Connection) -> None:
     """Version 4: versions and revisions, identity keys beside display names, the stage plan,
-    early debrief openings, import markers."""
-    add = "ALTER TABLE {} ADD COLUMN {}"
+    early debrief openings, import markers.
+
+    Tables created by an earlier step from the current definitions (version 3's) already have
+    the new columns: a column is only added where it is missing."""
+
+    def add(table: str, column: str) -> None:
+        name = column.split()[0]
+        present = {c["name"] for c in sa.inspect(conn).get_columns(table)}
+        if name not in present:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
+
     versioned = (
         "version INTEGER NOT NULL DEFAULT 1",
         "updated_by VARCHAR(200) NOT NULL DEFAULT ''",
@@ -306,9 +315,9 @@ def _migrate_3_to_4(conn: Connection) -> None:
     )
     for table in ("recruitments", "criteria", "candidates"):
         for column in (*versioned, "import_id VARCHAR(36)"):
-            conn.exec_driver_sql(add.format(table, column))
+            add(table, column)
     for column in versioned:
-        conn.exec_driver_sql(add.format("settings", column))
+        add("settings", column)
     for table, column in (
         ("recruitments", "revision INTEGER NOT NULL DEFAULT 1"),
         ("evaluations", "interviewer_name VARCHAR(200) NOT NULL DEFAULT ''"),
@@ -316,12 +325,16 @@ def _migrate_3_to_4(conn: Connection) -> None:
         ("reference_calls", "recorded_by_key VARCHAR(200) NOT NULL DEFAULT ''"),
         ("audit_log", "actor_key VARCHAR(200) NOT NULL DEFAULT ''"),
     ):
-        conn.exec_driver_sql(add.format(table, column))
+        add(table, column)
     # Until now the name was the identity: it stays the key of what was written before.
-    conn.exec_driver_sql("UPDATE evaluations SET interviewer_name = interviewer")
-    conn.exec_driver_sql("UPDATE culture_notes SET author_name = author")
-    conn.exec_driver_sql("UPDATE reference_calls SET recorded_by_key = recorded_by")
-    conn.exec_driver_sql("UPDATE audit_log SET actor_key = actor")
+    conn.exec_driver_sql(
+        "UPDATE evaluations SET interviewer_name = interviewer WHERE interviewer_name = ''"
+    )
+    conn.exec_driver_sql("UPDATE culture_notes SET author_name = author WHERE author_name = ''")
+    conn.exec_driver_sql(
+        "UPDATE reference_calls SET recorded_by_key = recorded_by WHERE recorded_by_key = ''"
+    )
+    conn.exec_driver_sql("UPDATE audit_log SET actor_key = actor WHERE actor_key = ''")
     for table in (panel_assignments, debrief_openings):
         table.create(conn, checkfirst=True)
     conn.exec_driver_sql(

@@ -10,8 +10,10 @@ APP = str(ROOT / "app.py")
 
 
 @pytest.fixture
-def app(app_db: str) -> AppTest:
-    """The app on a fresh database (the demo loads on first run)."""
+def app(app_db: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The app on a fresh database (the demo loads on first run). Unexpected errors are raised
+    (SELECTION_DEBUG), not turned into the French message users see, so tests catch them."""
+    monkeypatch.setenv("SELECTION_DEBUG", "1")
     at = AppTest.from_file(APP, default_timeout=60)
     return at
 

@@ -51,8 +51,12 @@ def designed_recruitment(store: Store) -> tuple[str, dict[str, str]]:
     return rec.id, by_label
 
 
-def open_comparison(app: AppTest, store: Store, recruitment_id: str) -> AppTest:
+def open_comparison(
+    app: AppTest, store: Store, recruitment_id: str, user: str = "Camille Martin"
+) -> AppTest:
     app.run()
+    if user:
+        app.text_input(key="user").input(user).run()
     app.session_state["_pending_recruitment_id"] = recruitment_id
     app.switch_page(PAGE).run()
     no_exception(app)
@@ -68,7 +72,7 @@ def test_moving_a_weight_slider_changes_the_ranking(app: AppTest, app_store: Sto
     rid, crit_ids = designed_recruitment(app_store)
     open_comparison(app, app_store, rid)
     assert ranking(app) == ["PM", "Dev"]
-    app.slider(key=f"w_{crit_ids['Produit']}").set_value(0.2).run()
+    app.slider(key=f"w_{crit_ids['Produit']}_0").set_value(0.2).run()
     no_exception(app)
     assert ranking(app) == ["Dev", "PM"]
     assert any("Simulation" in w.value for w in app.warning)
@@ -79,7 +83,7 @@ def test_moving_a_weight_slider_changes_the_ranking(app: AppTest, app_store: Sto
 def test_saving_what_if_weights_writes_them_to_the_brief(app: AppTest, app_store: Store) -> None:
     rid, crit_ids = designed_recruitment(app_store)
     open_comparison(app, app_store, rid)
-    app.slider(key=f"w_{crit_ids['Produit']}").set_value(0.5).run()
+    app.slider(key=f"w_{crit_ids['Produit']}_0").set_value(0.5).run()
     next(b for b in app.button if b.label.startswith("Enregistrer ces pondérations")).click().run()
     no_exception(app)
     weights = {c.label: c.weight for c in app_store.list_criteria(rid)}

@@ -104,6 +104,12 @@ def test_reference_call_is_recorded_with_its_ratings(app: AppTest, app_store: St
     first_radio.set_value(3)
     evidence_key = first_radio.key.replace("ref_r_", "ref_e_", 1)
     app.text_input(key=evidence_key).input("A conduit l'homologation de sécurité de notre service.")
+    save = next(b for b in app.button if b.label == "Enregistrer l'appel")
+    save.click().run()
+    # No recommendation is pre-selected: saving without choosing records nothing.
+    assert any("Choisissez la recommandation" in e.value for e in app.error)
+    assert not app_store.snapshot(app.session_state["recruitment_id"]).reference_calls
+    next(r for r in app.radio if r.label == "Recommandation pour la mission").set_value("oui")
     next(b for b in app.button if b.label == "Enregistrer l'appel").click().run()
     no_exception(app)
     snap = app_store.snapshot(app.session_state["recruitment_id"])

@@ -131,47 +131,14 @@ def test_criteria_round_trip_keeps_every_field(store: Store) -> None:
         questions=("Raconte-moi …",),
     )
     (saved,) = store.save_criteria(rec.id, [crit])
-    assert saved == Criterion(**{**crit.__dict__, "stages": ("prequalification", "references")})
-
-
-@pytest.mark.parametrize(
-    "action, message",
-    [
-        (lambda s, r: s.save_recruitment(Recruitment(id=new_id(), title="  ")), "titre"),
-        (
-            lambda s, r: s.save_criteria(
-                r.id,
-                [
-                    Criterion(id=new_id(), recruitment_id=r.id, label="Code"),
-                    Criterion(id=new_id(), recruitment_id=r.id, label="code"),
-                ],
-            ),
-            "double",
-        ),
-        (
-            lambda s, r: s.save_criteria(
-                r.id, [Criterion(id=new_id(), recruitment_id=r.id, label="Code", weight=4)]
-            ),
-            "entre 0 et 3",
-        ),
-    ],
-)
-def test_bad_brief_input_is_refused_and_nothing_is_stored(store: Store, action, message) -> None:
-    rec = make_recruitment(store)
-    before = store.count_rows()
-    with pytest.raises(ValidationError, match=message):
-        action(store, rec)
-    assert store.count_rows() == before
-
-
-def test_all_weights_zero_is_refused(store: Store) -> None:
-    rec = make_recruitment(store)
-    (crit,) = store.save_criteria(
-        rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="A")]
+    assert saved.updated_at is not None and saved.version == 1
+    assert saved == Criterion(
+        **{
+            **crit.__dict__,
+            "stages": ("prequalification", "references"),
+            "updated_at": saved.updated_at,
+        }
     )
-    with pytest.raises(ValidationError, match="nulles"):
-        store.update_weights(rec.id, {crit.id: 0.0})
-    assert store.list_criteria(rec.id)[0].weight == 2.0
 
 
 def _setup_candidate(store: Store):
@@ -264,42 +231,9 @@ def test_delete_recruitment_removes_everything_about_it(store: Store) -> None:
     assert [r.id for r in store.list_recruitments()] == [other.id]
 
 
-def test_a_rated_criterion_cannot_be_deleted(store: Store) -> None:
-    rid = load_demo(store)
-    criteria = store.list_criteria(rid)
-    before = store.count_rows()
-    with pytest.raises(ValidationError, match="déjà évalué"):
-        store.save_criteria(rid, criteria[1:])
-    assert store.count_rows() == before
-
-
 def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
     store = Store.open(db_url)
     with store.write() as conn:
         conn.execute(storage.schema_version.update().values(version=SCHEMA_VERSION + 1))
     with pytest.raises(ValidationError, match="plus récente"):
         Store.open(db_url)
-
-
-def test_final_choice_is_audited_by_id_in_the_same_write(store: Store) -> None:
-    _rec, _crit, cand = _setup_candidate(store)
-    store.record_decision(
-        StageDecision(new_id(), cand.id, "references", "retenu", "Camille", "Meilleur dossier")
-    )
-    (entry,) = [a for a in store.list_audit() if a["action"] == "choix_final"]
-    assert entry["subject"] == f"personne {cand.id}" and "Ana" not in entry["subject"]
-
-
-def test_imported_criterion_clashing_with_an_existing_label_is_refused(store: Store) -> None:
-    rec = make_recruitment(store)
-    store.save_criteria(rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="Code")])
-    before = store.count_rows()
-    with pytest.raises(ValidationError, match="déjà présent"):
-        store.add_imported(
-            rec.id,
-            new_criteria=[Criterion(id=new_id(), recruitment_id=rec.id, label="code")],
-            new_candidates=[Candidate(id=new_id(), recruitment_id=rec.id, name="Ana")],
-            actor="Camille",
-            subject="critères",
-        )
-    assert store.count_rows() == before

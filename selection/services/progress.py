@@ -1,0 +1,37 @@
+"""Where everyone stands, read from one viewer-scoped view (the Progression page)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from selection.analysis import progress
+from selection.domain.ids import now
+from selection.services.reading import RecruitmentView
+
+
+def today():
+    return now()
+
+
+def waiting(view: RecruitmentView) -> pd.DataFrame:
+    return progress.waiting_for_answer(view.snapshot, now())
+
+
+def funnel(view: RecruitmentView) -> pd.DataFrame:
+    return progress.funnel(view.snapshot)
+
+
+def timeline(view: RecruitmentView) -> pd.DataFrame:
+    return progress.timeline(view.snapshot)
+
+
+def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return progress.timeline_table(frame)
+
+
+def owed(view: RecruitmentView) -> pd.DataFrame:
+    return progress.owed_evaluations(view.snapshot)
+
+
+def stage_lengths(view: RecruitmentView) -> pd.DataFrame:
+    return progress.stage_lengths(view.snapshot)
