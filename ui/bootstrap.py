@@ -49,6 +49,18 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("donnees.py", "Données", ":material/database:"),
 )
 
+# Choosers whose options belong to one recruitment: forgotten when another one is shown.
+RECRUITMENT_SCOPED_KEYS = (
+    "questions_for",
+    "edit_candidate",
+    "decide_candidate",
+    "panel_candidate",
+    "report_candidate",
+    "eval_candidate",
+    "ref_candidate",
+    "rights_person",
+)
+
 _local = threading.local()
 _PENDING_RECRUITMENT = "_pending_recruitment_id"
 
@@ -193,12 +205,17 @@ def _recruitment_sidebar(recruitments: list) -> str | None:
         st.session_state["recruitment_id"] = pending
     if st.session_state.get("recruitment_id") not in by_id:
         st.session_state["recruitment_id"] = recruitments[-1].id
-    return st.sidebar.selectbox(
+    chosen = st.sidebar.selectbox(
         "Recrutement",
         options=list(by_id),
         key="recruitment_id",
         format_func=lambda rid: by_id[rid].title if rid in by_id else "—",
     )
+    if st.session_state.get("_shown_recruitment") != chosen:
+        for key in RECRUITMENT_SCOPED_KEYS:
+            st.session_state.pop(key, None)
+        st.session_state["_shown_recruitment"] = chosen
+    return chosen
 
 
 def select_recruitment(recruitment_id: str) -> None:
