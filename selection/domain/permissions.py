@@ -127,3 +127,19 @@ def refusal(action: Action) -> str:
         f"Action refusée : seule {holder} peut {ACTION_LABELS[action].split(' (')[0]}. "
         "Rien n'a été modifié."
     )
+
+
+def markdown_table() -> str:
+    """The permission table as the README prints it (a test keeps the two identical)."""
+    roles = (Role.RESPONSIBLE, Role.MEMBER, Role.OUTSIDER, Role.ADMIN)
+    lines = [
+        "| action | " + " | ".join(ROLE_LABELS[r] for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for action in Action:
+        if action in UNSCOPED:
+            marks = ["✔", "✔", "✔", "✔"]
+        else:
+            marks = ["✔" if r in PERMISSIONS[action] else "✘" for r in roles]
+        lines.append(f"| {ACTION_LABELS[action]} | " + " | ".join(marks) + " |")
+    return "\n".join(lines)

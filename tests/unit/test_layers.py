@@ -132,3 +132,10 @@ def test_no_import_circle() -> None:
     for module in sorted(graph):
         if module not in state:
             visit(module)
+
+
+def test_the_readme_prints_the_permission_table_written_in_the_code() -> None:
+    from selection.domain.permissions import markdown_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme
