@@ -17,7 +17,8 @@ format:
   markdown-it's linkify (VS Code, Joplin, HedgeDoc, …) also links bare domains such as
   ``exemple.fr``. So a WORD JOINER (U+2060, invisible, no line break) is put inside those
   patterns: between the two slashes of ``//``, between ``www`` and its dot, after every ``@``,
-  and after a dot between a word character and a letter. The text reads the same; no parser
+  before the colon of ``mailto:`` and ``xmpp:``, and after a dot between a word character and
+  a letter. The text reads the same; no parser
   sees a link. Pages use ``escape_markdown`` for any user text they pass to ``st.markdown``,
   ``st.info``, ``st.warning``, …
 
@@ -188,9 +189,11 @@ _ORDERED_START = re.compile(r"^(\d+)([.)])")
 # Autolink literals (GFM and linkify): a WORD JOINER inside each trigger, see the module doc.
 _AUTOLINK_TRIGGERS = re.compile(
     r"(?<=/)(?=/)"  # « // » of https://, ftp://, //host
-    r"|(?<=[wW][wW][wW])(?=\.)"  # www.
-    r"|(?<=@)"  # e-mail addresses, mailto:, xmpp:
-    r"|(?<=\w\.)(?=[^\W\d_])"  # bare domains: exemple.fr, beta.gouv.fr
+    r"|(?<=www)(?=\.)"  # www.
+    r"|(?<=@)"  # e-mail addresses
+    r"|(?<=mailto)(?=:)|(?<=xmpp)(?=:)"  # schemes followed by an e-mail address
+    r"|(?<=\w\.)(?=[^\W\d_])",  # bare domains: exemple.fr, beta.gouv.fr
+    re.IGNORECASE,
 )
 
 
