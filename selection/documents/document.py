@@ -14,13 +14,15 @@ format:
   line start that would open a heading, list, quotation, rule or code block. Backslashes alone
   do not stop **autolink literals**: Streamlit's ``st.markdown`` (react-markdown + remark-gfm)
   finds ``https://…``, ``www.…`` and ``a@b.fr`` in the text *after* escapes are resolved, and
-  markdown-it's linkify (VS Code, Joplin, HedgeDoc, …) also links bare domains such as
+  markdown-it's linkify, used by many Markdown editors, also links bare domains such as
   ``exemple.fr``. So a WORD JOINER (U+2060, invisible, no line break) is put inside those
   patterns: between the two slashes of ``//``, between ``www`` and its dot, after every ``@``,
   before the colon of ``mailto:`` and ``xmpp:``, and after a dot between a word character and
-  a letter. The text reads the same; no parser
-  sees a link. Pages use ``escape_markdown`` for any user text they pass to ``st.markdown``,
-  ``st.info``, ``st.warning``, …
+  a letter. The same invisible break after a colon followed by a letter keeps Streamlit from
+  reading ``:red[…]``, ``:material/…:`` or ``:emoji:`` in user text (it would eat characters).
+  The text reads the same and copies with these invisible characters; no parser sees a link.
+  Pages use ``escape_markdown`` for any user text they pass to ``st.markdown``, ``st.info``,
+  ``st.warning``, …
 
 Blocks: ``Heading``, ``Paragraph``, ``BulletList``, ``NumberedList``, ``Table``, ``Quote``,
 ``Checklist`` (☐ options, one per line or on one line), ``NotesArea`` (a blank area to write by
@@ -186,23 +188,25 @@ def plain_text(text: Inline) -> str:
 # punctuation character is always shown as itself.
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]<>|~#&$!])")
 _ORDERED_START = re.compile(r"^(\d+)([.)])")
-# Autolink literals (GFM and linkify): a WORD JOINER inside each trigger, see the module doc.
-_AUTOLINK_TRIGGERS = re.compile(
+# Autolink literals (GFM and linkify) and Streamlit's text directives: a WORD JOINER inside
+# each trigger, see the module doc.
+_INVISIBLE_BREAKS = re.compile(
     r"(?<=/)(?=/)"  # « // » of https://, ftp://, //host
     r"|(?<=www)(?=\.)"  # www.
     r"|(?<=@)"  # e-mail addresses
     r"|(?<=mailto)(?=:)|(?<=xmpp)(?=:)"  # schemes followed by an e-mail address
-    r"|(?<=\w\.)(?=[^\W\d_])",  # bare domains: exemple.fr, beta.gouv.fr
+    r"|(?<=\w\.)(?=[^\W\d_])"  # bare domains: exemple.fr, beta.gouv.fr
+    r"|(?<=:)(?=[^\W\d_])",  # Streamlit's :red[…], :material/icon:, :emoji: shortcodes
     re.IGNORECASE,
 )
 
 
-def _break_autolinks(text: str) -> str:
-    return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, text)
+def _break_literals(text: str) -> str:
+    return _INVISIBLE_BREAKS.sub(WORD_JOINER, text)
 
 
 def _md_escape(text: str) -> str:
-    return _MD_ESCAPE.sub(r"\\\1", _break_autolinks(text))
+    return _MD_ESCAPE.sub(r"\\\1", _break_literals(text))
 
 
 def _md_line_start(line: str) -> str:
