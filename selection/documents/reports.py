@@ -1,8 +1,10 @@
 """Readable reports: the candidate report (WTTJ page, right of access) and the decision record.
 
-Each report is built once as a small ``Document`` (headings, paragraphs, lists, tables) and then
-rendered to Markdown or to a printable HTML page, so both formats always say the same thing.
-User text is escaped for each format, so a note can neither break the layout nor inject HTML.
+Each report is built once as a ``Document`` (``documents/document.py``: headings, paragraphs,
+lists, tables, …) and rendered by the shared renderers to Markdown or to a printable HTML page,
+so both formats always say the same thing. User text is escaped there, once per format: a note
+can neither break the layout nor become a link, an image or HTML. The document model's names
+are re-exported here for the callers that imported them from this module.
 """
 
 from __future__ import annotations
