@@ -2,23 +2,56 @@
 
 Every CSV leaves the app through ``to_csv`` so that formula injection is neutralised in one place
 (OWASP « CSV Injection »): a text cell a spreadsheet could read as a formula is made inert.
-Numbers are never altered, and a missing rating stays an empty cell, never a zero.
+Numbers are never altered, and a missing rating stays an empty cell, never a zero. Two dialects:
+« Excel (FR) » (``;``, decimal comma, UTF-8 with BOM) and RFC 4180 (``,``, decimal point, UTF-8).
+
+The comparison export (``comparison_frame``) is one row per candidate, in the order of the chosen
+ranking view, so it sorts and filters cleanly in a spreadsheet. Its columns, left to right:
+
+- « Rang » — place in the chosen view (empty: no rating yet, or, in the guide's view, a failed
+  must-have), « Candidat·e », « Signaux » — the warnings shown beside the name on screen, joined
+  by « ; » (must-have, blocking logistics, culture-fit alerts; empty: none; « non vérifiés »
+  when the caller gave neither ``signals`` nor ``snapshot``);
+- the three views with their worst and best cases: « Score (moyenne pondérée, %) », « Score au
+  pire (%) », « Score au mieux (%) », « Couverture des preuves (%) », « Matrice de pondération
+  (Σ poids × note) », « Matrice au pire », « Matrice au mieux », « Points validés », « Points
+  validés au mieux », « Points possibles », then « Critères obligatoires », « Notes soumises »;
+- where the person is: « Étape atteinte », « Statut », « Dernière décision », « Date de la
+  dernière décision »;
+- one column per criterion, the mean rating 1–3 (empty: not rated), whose header carries the
+  weight used for this export: « Critère (note moyenne 1–3, pondération 1,5) »;
+- « Pondérations » — « cadrage enregistré » when those weights are the saved brief's,
+  « simulation non enregistrée » for what-if weights of the decision meeting (« non précisé »
+  when the caller cannot tell); « Vue du classement » — the view the rows and « Rang » follow;
+  « Date de l'export »;
+- then the caller's ``extra`` columns (e.g. « Probabilité d'être en tête (%) »).
+
+The last three descriptive columns repeat the same value on every row: the file stays one row
+per candidate and still says, once opened alone, which weights and view produced it, and when.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
 
-from selection.analysis.scoring import Comparison
+from selection.analysis.scoring import VIEW_COLUMNS, Comparison
+from selection.analysis.signals import candidate_signals
 from selection.domain.formatting import FORMULA_PREFIXES, export_filename
-from selection.domain.labels import CANDIDATE_STATUS, DECISIONS, MUST_HAVE_STATUS
-from selection.domain.model import ValidationError
+from selection.domain.labels import CANDIDATE_STATUS, DECISIONS, MUST_HAVE_STATUS, SCORE_VIEWS
+from selection.domain.model import RecruitmentSnapshot, ValidationError
 from selection.domain.stages import STAGE_BY_CODE
+
+WEIGHTS_SAVED = "cadrage enregistré"
+WEIGHTS_SIMULATED = "simulation non enregistrée"
+WEIGHTS_UNKNOWN = "non précisé"
+SIGNALS_UNKNOWN = "non vérifiés"
+# Two weights closer than this are the same weight (sliders move by 0.1).
+_WEIGHT_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -153,29 +186,76 @@ def _means_by_candidate(comparison: Comparison, status_table: pd.DataFrame) -> p
     )
 
 
-def criterion_column(label: str) -> str:
-    """Header of a per-criterion column in the comparison export."""
-    return f"{label} (note moyenne 1–3)"
+def _weight_text(weight: float) -> str:
+    return f"{round(float(weight), 2):g}".replace(".", ",").replace("-", "−")
+
+
+def criterion_column(label: str, weight: float | None = None) -> str:
+    """Header of a per-criterion column in the comparison export, with the weight used."""
+    if weight is None or pd.isna(weight):
+        return f"{label} (note moyenne 1–3)"
+    return f"{label} (note moyenne 1–3, pondération {_weight_text(weight)})"
+
+
+def _weights_are_saved(snapshot: RecruitmentSnapshot, comparison: Comparison) -> bool:
+    saved = {c.label: float(c.weight) for c in snapshot.criteria}
+    return all(
+        label in saved and abs(float(used) - saved[label]) <= _WEIGHT_TOLERANCE
+        for label, used in comparison.weights.items()
+    )
+
+
+def _signal_text(value: Sequence[str] | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return " ; ".join(" ".join(str(v).split()) for v in value if str(v).strip())
 
 
 def comparison_frame(
     comparison: Comparison,
     status_table: pd.DataFrame,
     extra: Mapping[str, Mapping[str, object]] | pd.DataFrame | None = None,
+    *,
+    score_view: str = "moyenne",
+    weights_saved: bool | None = None,
+    signals: Mapping[str, Sequence[str] | str] | None = None,
+    exported_on: date | datetime | None = None,
+    snapshot: RecruitmentSnapshot | None = None,
 ) -> pd.DataFrame:
-    """The comparison export: one row per candidate, in ranking order, French headers.
+    """The comparison export: one row per candidate, in the order of ``score_view`` (« moyenne »,
+    « matrice » or « valides »), French headers; the columns are listed in the module doc.
 
-    ``status_table`` is ``selection.analysis.progress.candidate_status`` for the same snapshot. ``extra``
-    adds columns at the end, as {header: {candidate_id: value}} or a frame indexed by candidate
-    id (e.g. the probability of ranking first); its values are written as given.
+    ``status_table`` is ``selection.analysis.progress.candidate_status`` for the same snapshot.
+    ``weights_saved`` says whether ``comparison`` was computed with the saved brief's weights
+    (True) or with what-if weights (False); ``signals`` maps a candidate id to the badges shown
+    beside the name; ``exported_on`` defaults to today. Given the ``snapshot``, the weights'
+    origin and the signals are worked out from it when not passed. ``extra`` adds columns at
+    the end, as {header: {candidate_id: value}} or a frame indexed by candidate id (e.g. the
+    probability of ranking first); its values are written as given.
     """
-    table = comparison.table.reset_index(drop=True)
+    if score_view not in VIEW_COLUMNS:
+        known = ", ".join(f"« {label} »" for label in SCORE_VIEWS.values())
+        raise ValidationError(f"Vue du classement inconnue : « {score_view} ». Vues : {known}.")
+    if weights_saved is None and snapshot is not None:
+        weights_saved = _weights_are_saved(snapshot, comparison)
+    if signals is None and snapshot is not None:
+        signals = candidate_signals(snapshot, comparison)
+    exported = exported_on or date.today()
+    exported = exported.date() if isinstance(exported, datetime) else exported
+
+    table = comparison.ranked(score_view).reset_index(drop=True)
     ids = list(table["candidate_id"])
     status = status_table.drop_duplicates("candidate_id").set_index("candidate_id").reindex(ids)
     out = pd.DataFrame(
         {
             "Rang": table["rang"].astype("Int64"),
             "Candidat·e": table["candidat"],
+            "Signaux": _texts(
+                SIGNALS_UNKNOWN if signals is None else _signal_text(signals.get(cid))
+                for cid in ids
+            ),
             "Score (moyenne pondérée, %)": _percent(table["score"]),
             "Score au pire (%)": _percent(table["score_min"]),
             "Score au mieux (%)": _percent(table["score_max"]),
@@ -202,9 +282,15 @@ def comparison_frame(
         }
     )
     means = _means_by_candidate(comparison, status_table).reindex(ids)
+    weights = comparison.weights
     for position, label in enumerate(means.columns):
-        header = criterion_column(str(label))
+        weight = weights.get(label) if weights.index.is_unique else None
+        header = criterion_column(str(label), weight)
         out[header] = means.iloc[:, position].astype(float).round(2).to_numpy()
+    origin = {True: WEIGHTS_SAVED, False: WEIGHTS_SIMULATED, None: WEIGHTS_UNKNOWN}
+    out["Pondérations"] = _texts([origin[weights_saved]] * len(out))
+    out["Vue du classement"] = _texts([SCORE_VIEWS[score_view]] * len(out))
+    out["Date de l'export"] = [exported] * len(out)
     if extra is not None:
         frame = extra if isinstance(extra, pd.DataFrame) else pd.DataFrame(dict(extra))
         for header in frame.columns:

@@ -1,29 +1,38 @@
 """Interview kits: the brief of one stage turned into a guide an interviewer can run alone.
 
-A kit is built as data (Kit) and rendered twice, to Markdown and to standalone printable HTML,
-so the screen, both downloads and the tests read the same content. Every text below is ours,
-written from the beta.gouv.fr guides; nothing in a kit is left for the reader to fill in except
-the rating boxes.
+A kit is built as data (``Kit``), turned into one ``Document`` (``kit_document``) and rendered
+by the shared renderers of ``documents/document.py``, to Markdown and to a standalone printable
+HTML page, so the screen, both downloads and the tests read the same content with the same
+escaping. Every text below is ours, written from the beta.gouv.fr guides; nothing in a kit is
+left for the reader to fill in except the rating boxes and the notes areas.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from selection.domain.colours import (
-    BLEU_FRANCE,
-    ERROR,
-    FONT,
-    GREY_BACKGROUND,
-    GREY_BORDER,
-    GREY_MUTED,
-    GREY_SECONDARY,
-    GREY_TEXT,
+from selection.documents.document import (
+    Block,
+    Box,
+    BulletList,
+    Checklist,
+    Document,
+    Heading,
+    Inline,
+    NotesArea,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Span,
+    bold,
+    inline,
+    render_html,
+    render_markdown,
+    table,
 )
 from selection.domain.labels import NOT_RATED, RATING_ANCHORS, WEIGHT_LEVELS
 from selection.domain.model import Criterion, Recruitment, ValidationError
@@ -39,7 +48,6 @@ from selection.domain.stages import (
 )
 
 MAX_SLUG_LENGTH = 60
-CHECKBOX = "☐"
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class AgendaLine:
     label: str
     minutes_min: int
     minutes_max: int
+    guidance: str = ""  # what the interviewer does during this phase, when the stage says it
 
     @property
     def duration(self) -> str:
@@ -104,6 +113,7 @@ class Kit:
     rating_intro: str
     rating_scale: tuple[str, ...]
     closing: tuple[str, ...]
+    agenda_intro: str = ""
 
 
 # Standard questions of each stage, written from the guides' interview outlines.
@@ -294,7 +304,7 @@ def build_kit(
     if stage_code == PREQUALIFICATION:
         sections.append(_logistics_section(recruitment))
     elif stage_code == WORK_SAMPLE:
-        sections.extend(_live_case_sections(st.phases))
+        sections.append(_live_case_section())
     elif stage_code == CULTURE:
         sections.extend(_culture_sections())
     elif stage_code == REFERENCES:
@@ -312,7 +322,12 @@ def build_kit(
         duration=f"{st.max_minutes} minutes au plus",
         scored=st.scored,
         tips=_COMMON_TIPS + _STAGE_TIPS.get(stage_code, ()),
-        agenda=tuple(AgendaLine(p.label, p.minutes_min, p.minutes_max) for p in st.phases),
+        agenda=_agenda(stage_code, st.phases),
+        agenda_intro=(
+            "Quatre temps, en une heure : la consigne se découvre en direct."
+            if stage_code == WORK_SAMPLE
+            else ""
+        ),
         standard_questions=STANDARD_QUESTIONS.get(stage_code, ()),
         criteria_intro=_CRITERIA_INTRO.get(stage_code, ""),
         criteria=tuple(_kit_criterion(c, stage_code) for c in assigned),
@@ -363,103 +378,81 @@ def kit_filename(recruitment: Recruitment, stage_code: str, ext: str) -> str:
     return f"kit-{title}-{_slug(stage_code)}.{extension}"
 
 
-def kit_markdown(kit: Kit) -> str:
-    out: list[str] = [f"# {kit.title}", ""]
-    out += [line + "  " for line in _meta_lines(kit)] + [""]
-    out += ["## Objectif", "", kit.purpose, ""]
-    out += ["## Avant de commencer", ""] + [f"- {tip}" for tip in kit.tips] + [""]
-    out += ["## Déroulé", ""]
-    out += [f"- **{line.duration}** — {line.label}" for line in kit.agenda] + [""]
+def kit_document(kit: Kit) -> Document:
+    """The kit as one Document: the same blocks for the screen, Markdown and printable HTML."""
+    blocks: list[Block] = [
+        Paragraph(_meta(kit)),
+        Heading(2, "Objectif"),
+        Paragraph(inline(kit.purpose)),
+        Heading(2, "Avant de commencer"),
+        BulletList(tuple(inline(tip) for tip in kit.tips)),
+        Heading(2, "Déroulé"),
+    ]
+    if kit.agenda_intro:
+        blocks.append(Paragraph(inline(kit.agenda_intro)))
+    guided = any(line.guidance for line in kit.agenda)
+    headers = ("Durée", "Séquence", "Ce que fait la personne qui mène l'entretien")
+    blocks.append(
+        table(
+            headers if guided else headers[:2],
+            (
+                (line.duration, line.label, line.guidance)
+                if guided
+                else (line.duration, line.label)
+                for line in kit.agenda
+            ),
+        )
+    )
     if kit.standard_questions:
-        out += ["## Questions de l'étape", ""]
-        out += [_md_item(item) for item in kit.standard_questions] + [""]
-    out += [f"## Critères évalués à cette étape ({len(kit.criteria)})", ""]
+        blocks += [
+            Heading(2, "Questions de l'étape"),
+            BulletList(tuple(_item(item) for item in kit.standard_questions)),
+        ]
+    blocks.append(Heading(2, f"Critères évalués à cette étape ({len(kit.criteria)})"))
     if kit.criteria:
-        out += [kit.criteria_intro, ""]
-        for index, criterion in enumerate(kit.criteria, start=1):
-            out += _md_criterion(index, criterion, kit.scored)
+        blocks.append(Paragraph(inline(kit.criteria_intro)))
+        blocks += [
+            _criterion_card(index, criterion, kit.scored)
+            for index, criterion in enumerate(kit.criteria, start=1)
+        ]
     else:
-        out += ["Aucun critère de la fiche de cadrage n'est affecté à cette étape.", ""]
+        blocks.append(
+            Paragraph(inline("Aucun critère de la fiche de cadrage n'est affecté à cette étape."))
+        )
     for section in kit.sections:
-        out += [f"## {section.title}", ""]
+        blocks.append(Heading(2, section.title))
         if section.intro:
-            out += [section.intro, ""]
-        bullet = f"- {CHECKBOX}" if section.checklist else "-"
-        out += [f"{bullet} {_md_text(item)}" for item in section.items] + [""]
-    out += ["## Échelle de notation" if kit.scored else "## Avis consultatif", ""]
-    out += [kit.rating_intro, ""]
+            blocks.append(Paragraph(inline(section.intro)))
+        items = tuple(_item(item) for item in section.items)
+        blocks.append(Checklist(items) if section.checklist else BulletList(items))
+    blocks += [
+        Heading(2, "Échelle de notation" if kit.scored else "Avis consultatif"),
+        Paragraph(inline(kit.rating_intro)),
+    ]
     if kit.rating_scale:
-        out += [f"- {anchor}" for anchor in kit.rating_scale] + [""]
-    out += ["## Pour conclure", ""] + [f"- {line}" for line in kit.closing]
-    return "\n".join(out).rstrip() + "\n"
+        blocks.append(BulletList(tuple(inline(anchor) for anchor in kit.rating_scale)))
+    blocks += [
+        Heading(2, "Pour conclure"),
+        BulletList(tuple(inline(line) for line in kit.closing)),
+    ]
+    return Document(kit.title, tuple(blocks))
+
+
+def kit_markdown(kit: Kit) -> str:
+    """The kit as Markdown (user text escaped: no link, image or HTML can come out of it)."""
+    return render_markdown(kit_document(kit))
 
 
 def kit_html(kit: Kit) -> str:
     """A standalone page (inline CSS, no external resource) that prints cleanly on A4."""
-    e = _escape
-    body: list[str] = [
-        "<header>",
-        "<p class='kicker'>Kit d'entretien</p>",
-        f"<h1>{e(kit.stage_label)}</h1>",
-        *[f"<p class='meta'>{e(line)}</p>" for line in _meta_lines(kit)],
-        "</header>",
-        "<section><h2>Objectif</h2>",
-        f"<p>{e(kit.purpose)}</p></section>",
-        "<section><h2>Avant de commencer</h2><ul>",
-        *[f"<li>{e(tip)}</li>" for tip in kit.tips],
-        "</ul></section>",
-        "<section><h2>Déroulé</h2><table class='agenda'>",
-        "<thead><tr><th scope='col'>Durée</th><th scope='col'>Séquence</th></tr></thead><tbody>",
-        *[
-            f"<tr><td class='time'>{e(line.duration)}</td><td>{e(line.label)}</td></tr>"
-            for line in kit.agenda
-        ],
-        "</tbody></table></section>",
-    ]
-    if kit.standard_questions:
-        body += ["<section><h2>Questions de l'étape</h2><ul class='questions'>"]
-        body += [_html_item(item) for item in kit.standard_questions]
-        body += ["</ul></section>"]
-    body += [f"<section><h2>Critères évalués à cette étape ({len(kit.criteria)})</h2>"]
-    if kit.criteria:
-        body += [f"<p class='intro'>{e(kit.criteria_intro)}</p>"]
-        for index, criterion in enumerate(kit.criteria, start=1):
-            body += _html_criterion(index, criterion, kit.scored)
-    else:
-        body += ["<p>Aucun critère de la fiche de cadrage n'est affecté à cette étape.</p>"]
-    body += ["</section>"]
-    for section in kit.sections:
-        body += [f"<section><h2>{e(section.title)}</h2>"]
-        if section.intro:
-            body += [f"<p class='intro'>{e(section.intro)}</p>"]
-        css = "checklist" if section.checklist else "plain"
-        body += [f"<ul class='{css}'>"] + [_html_item(item) for item in section.items]
-        body += ["</ul></section>"]
-    body += [
-        f"<section><h2>{'Échelle de notation' if kit.scored else 'Avis consultatif'}</h2>",
-        f"<p>{e(kit.rating_intro)}</p>",
-    ]
-    if kit.rating_scale:
-        body += ["<ul>"] + [f"<li>{e(anchor)}</li>" for anchor in kit.rating_scale] + ["</ul>"]
-    body += ["</section>", "<section><h2>Pour conclure</h2><ul>"]
-    body += [f"<li>{e(line)}</li>" for line in kit.closing] + ["</ul></section>"]
-    title = f"{kit.title} · {kit.recruitment_title}"
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            "<html lang='fr'>",
-            "<head>",
-            "<meta charset='utf-8'>",
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-            f"<title>{e(title)}</title>",
-            f"<style>{_CSS}</style>",
-            "</head>",
-            "<body><main>",
-            *body,
-            "</main></body>",
-            "</html>",
-            "",
-        ]
+    return render_html(kit_document(kit), page_title=f"{kit.title} · {kit.recruitment_title}")
+
+
+def _agenda(stage_code: str, phases: Sequence[Phase]) -> tuple[AgendaLine, ...]:
+    guidance = _WORK_SAMPLE_PHASE_GUIDANCE if stage_code == WORK_SAMPLE else ()
+    return tuple(
+        AgendaLine(p.label, p.minutes_min, p.minutes_max, guidance[i] if i < len(guidance) else "")
+        for i, p in enumerate(phases)
     )
 
 
@@ -545,33 +538,23 @@ def _logistics_section(recruitment: Recruitment) -> KitSection:
     )
 
 
-def _live_case_sections(phases: Sequence[Phase]) -> tuple[KitSection, ...]:
-    timed = tuple(
-        KitItem(
-            heading=AgendaLine(p.label, p.minutes_min, p.minutes_max).duration,
-            text=guidance,
-        )
-        for p, guidance in zip(phases, _WORK_SAMPLE_PHASE_GUIDANCE, strict=False)
-    )
-    rules = (
-        KitItem(
-            "Préparez le cas dès le cadrage : une action à mener ou un problème à résoudre, tiré "
-            "du quotidien de la mission et qui mobilise les critères de cette étape."
-        ),
-        KitItem(
-            "La consigne se découvre en direct, jamais à l'avance : les personnes candidates "
-            "sont à égalité et les réponses préparées par une IA sont évitées."
-        ),
-        KitItem("Adaptez la difficulté du cas à la séniorité attendue sur la mission."),
-        KitItem(
-            "Laissez la personne parler au maximum : sa méthode et son raisonnement comptent "
-            "plus qu'une réponse parfaite."
-        ),
-    )
-    return (
-        KitSection(title="Préparer le cas en direct", items=rules),
-        KitSection(
-            title="Déroulé du cas en direct", intro="Quatre temps, en une heure :", items=timed
+def _live_case_section() -> KitSection:
+    return KitSection(
+        title="Préparer le cas en direct",
+        items=(
+            KitItem(
+                "Préparez le cas dès le cadrage : une action à mener ou un problème à résoudre, "
+                "tiré du quotidien de la mission et qui mobilise les critères de cette étape."
+            ),
+            KitItem(
+                "La consigne se découvre en direct, jamais à l'avance : les personnes candidates "
+                "sont à égalité et les réponses préparées par une IA sont évitées."
+            ),
+            KitItem("Adaptez la difficulté du cas à la séniorité attendue sur la mission."),
+            KitItem(
+                "Laissez la personne parler au maximum : sa méthode et son raisonnement comptent "
+                "plus qu'une réponse parfaite."
+            ),
         ),
     )
 
@@ -707,80 +690,48 @@ def _closing(stage_code: str) -> tuple[str, ...]:
     )
 
 
-def _meta_lines(kit: Kit) -> list[str]:
-    lines = [f"Recrutement : {kit.recruitment_title}"]
+def _meta(kit: Kit) -> Inline:
+    parts: list[str | Span] = [bold("Recrutement :"), " " + kit.recruitment_title]
     if kit.role:
-        lines.append(f"Poste : {kit.role}")
+        parts += ["\n", bold("Poste :"), " " + kit.role]
     if kit.team:
-        lines.append(f"Équipe : {kit.team}")
-    lines.append(f"Étape : {kit.stage_label} · Durée : {kit.duration}")
-    lines.append("Étape notée" if kit.scored else "Étape consultative, sans note")
-    return lines
+        parts += ["\n", bold("Équipe :"), " " + kit.team]
+    parts += ["\n", bold("Étape :"), f" {kit.stage_label} · ", bold("Durée :"), " " + kit.duration]
+    parts += ["\n", "Étape notée" if kit.scored else "Étape consultative, sans note"]
+    return inline(*parts)
 
 
-def _md_item(item: KitItem) -> str:
-    return f"- {_md_text(item)}"
+def _item(item: KitItem) -> Inline:
+    parts: list[str | Span] = [bold(item.heading), " — "] if item.heading else []
+    parts.append(item.text)
+    if item.detail:
+        parts += ["\n", item.detail]
+    return inline(*parts)
 
 
-def _md_text(item: KitItem) -> str:
-    text = f"**{item.heading}** — {item.text}" if item.heading else item.text
-    return text + (f" _({item.detail})_" if item.detail else "")
-
-
-def _md_criterion(index: int, criterion: KitCriterion, scored: bool) -> list[str]:
-    flags = ["**Obligatoire**"] if criterion.must_have else []
+def _criterion_card(index: int, criterion: KitCriterion, scored: bool) -> Box:
+    flags: list[str | Span] = [bold("Obligatoire"), " · "] if criterion.must_have else []
     flags.append(f"Pondération : {criterion.weight_label}")
     if criterion.category:
-        flags.append(f"Catégorie : {criterion.category}")
-    out = [f"### {index}. {criterion.label}", "", " · ".join(flags), ""]
+        flags.append(f" · Catégorie : {criterion.category}")
+    blocks: list[Block] = [Heading(3, f"{index}. {criterion.label}"), Paragraph(inline(*flags))]
     if criterion.statement:
-        out += [f"> {criterion.statement}", ""]
+        blocks.append(Quote(inline(criterion.statement)))
     if criterion.questions:
-        out += ["Questions :" if len(criterion.questions) > 1 else "Question :", ""]
-        out += [f"{n}. {q}" for n, q in enumerate(criterion.questions, start=1)] + [""]
+        label = "Questions :" if len(criterion.questions) > 1 else "Question :"
+        blocks += [
+            Paragraph(inline(bold(label))),
+            NumberedList(tuple(inline(q) for q in criterion.questions)),
+        ]
     if scored:
-        boxes = " ".join(f"{CHECKBOX} {level}" for level in sorted(RATING_ANCHORS))
-        out += [f"Note : {boxes} {CHECKBOX} {NOT_RATED}", "", "Preuves observées :", "", ""]
+        levels = tuple(inline(str(level)) for level in sorted(RATING_ANCHORS))
+        blocks += [
+            Checklist((*levels, inline(NOT_RATED)), label=inline(bold("Note :")), horizontal=True),
+            NotesArea("Preuves observées :", lines=5),
+        ]
     else:
-        out += ["Faits et signaux observés :", "", ""]
-    return out
-
-
-def _html_item(item: KitItem) -> str:
-    e = _escape
-    heading = f"<strong>{e(item.heading)}</strong> — " if item.heading else ""
-    detail = f"<br><span class='detail'>{e(item.detail)}</span>" if item.detail else ""
-    return f"<li>{heading}{e(item.text)}{detail}</li>"
-
-
-def _html_criterion(index: int, criterion: KitCriterion, scored: bool) -> list[str]:
-    e = _escape
-    badges = ["<span class='badge must'>Obligatoire</span>"] if criterion.must_have else []
-    badges.append(f"<span class='badge'>Pondération : {e(criterion.weight_label)}</span>")
-    if criterion.category:
-        badges.append(f"<span class='badge'>Catégorie : {e(criterion.category)}</span>")
-    out = [
-        "<article class='criterion'>",
-        f"<h3>{index}. {e(criterion.label)}</h3>",
-        f"<p class='badges'>{' '.join(badges)}</p>",
-    ]
-    if criterion.statement:
-        out.append(f"<blockquote>{e(criterion.statement)}</blockquote>")
-    if criterion.questions:
-        out.append("<ol class='questions'>")
-        out += [f"<li>{e(q)}</li>" for q in criterion.questions]
-        out.append("</ol>")
-    if scored:
-        boxes = " ".join(f"{CHECKBOX} {level}" for level in sorted(RATING_ANCHORS))
-        out.append(f"<p class='rating'>Note : {boxes} {CHECKBOX} {e(NOT_RATED)}</p>")
-        out.append("<div class='notes' aria-label='Preuves observées'>Preuves observées :</div>")
-    else:
-        out.append(
-            "<div class='notes' aria-label='Faits et signaux observés'>"
-            "Faits et signaux observés :</div>"
-        )
-    out.append("</article>")
-    return out
+        blocks.append(NotesArea("Faits et signaux observés :", lines=5))
+    return Box(tuple(blocks), kind="card")
 
 
 def _action(statement: str) -> str | None:
@@ -794,10 +745,6 @@ def _action(statement: str) -> str | None:
 def _sentence(text: str) -> str:
     text = " ".join((text or "").split())
     return text if text.endswith((".", "!", "?", "…")) else f"{text}."
-
-
-def _escape(text: str) -> str:
-    return html.escape(text or "", quote=True)
 
 
 def _slug(text: str) -> str:
@@ -826,47 +773,3 @@ def _days_fr(days: float) -> str:
 
 def _euros(amount: int) -> str:
     return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"
-
-
-_CSS = f"""
-:root {{ color-scheme: light; }}
-body {{ font-family: {FONT}; color: {GREY_TEXT}; background: #fff; margin: 0;
-  line-height: 1.5; font-size: 15px; }}
-main {{ max-width: 52rem; margin: 0 auto; padding: 2rem 1.5rem; }}
-header {{ border-bottom: 4px solid {BLEU_FRANCE}; margin-bottom: 1.5rem; padding-bottom: 0.75rem; }}
-.kicker {{ color: {BLEU_FRANCE}; font-weight: 700; text-transform: uppercase;
-  letter-spacing: 0.05em; margin: 0; font-size: 0.85rem; }}
-h1 {{ color: {BLEU_FRANCE}; margin: 0.25rem 0 0.5rem; font-size: 1.9rem; }}
-h2 {{ color: {BLEU_FRANCE}; font-size: 1.25rem; margin: 1.75rem 0 0.5rem;
-  border-bottom: 1px solid {GREY_BORDER}; padding-bottom: 0.25rem; }}
-h3 {{ font-size: 1.05rem; margin: 0 0 0.35rem; }}
-.meta {{ margin: 0.1rem 0; color: {GREY_SECONDARY}; }}
-.intro, .detail {{ color: {GREY_SECONDARY}; }}
-.detail {{ font-style: italic; font-size: 0.92em; }}
-table.agenda {{ border-collapse: collapse; width: 100%; }}
-table.agenda th, table.agenda td {{ border: 1px solid {GREY_BORDER}; padding: 0.35rem 0.6rem;
-  text-align: left; vertical-align: top; }}
-table.agenda th {{ background: {GREY_BACKGROUND}; }}
-td.time {{ white-space: nowrap; font-weight: 700; width: 7rem; }}
-ul.checklist {{ list-style: none; padding-left: 0; }}
-ul.checklist li::before {{ content: "{CHECKBOX}  "; }}
-ul.checklist li, ul.questions li, ul.plain li {{ margin-bottom: 0.4rem; }}
-.criterion {{ border: 1px solid {GREY_BORDER}; border-left: 4px solid {BLEU_FRANCE};
-  padding: 0.75rem 1rem; margin: 0.75rem 0; break-inside: avoid; page-break-inside: avoid; }}
-.badges {{ margin: 0 0 0.5rem; }}
-.badge {{ display: inline-block; background: {GREY_BACKGROUND}; border: 1px solid {GREY_BORDER};
-  border-radius: 0.25rem; padding: 0 0.4rem; font-size: 0.85rem; margin-right: 0.25rem; }}
-.badge.must {{ color: {ERROR}; border-color: {ERROR}; font-weight: 700; }}
-blockquote {{ margin: 0.25rem 0 0.5rem; padding-left: 0.75rem;
-  border-left: 3px solid {GREY_BORDER}; color: {GREY_SECONDARY}; }}
-.rating {{ font-weight: 700; margin: 0.5rem 0 0.25rem; }}
-.notes {{ border: 1px dashed {GREY_MUTED}; min-height: 5rem; padding: 0.35rem 0.5rem;
-  color: {GREY_MUTED}; font-size: 0.9rem; }}
-@page {{ size: A4; margin: 1.5cm; }}
-@media print {{
-  body {{ font-size: 10.5pt; }}
-  main {{ max-width: none; padding: 0; }}
-  h2 {{ break-after: avoid; page-break-after: avoid; }}
-  .notes {{ min-height: 4cm; }}
-}}
-"""

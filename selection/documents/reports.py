@@ -1,31 +1,40 @@
 """Readable reports: the candidate report (WTTJ page, right of access) and the decision record.
 
-Each report is built once as a small ``Document`` (headings, paragraphs, lists, tables) and then
-rendered to Markdown or to a printable HTML page, so both formats always say the same thing.
-User text is escaped for each format, so a note can neither break the layout nor inject HTML.
+Each report is built once as a ``Document`` (``documents/document.py``: headings, paragraphs,
+lists, tables, …) and rendered by the shared renderers to Markdown or to a printable HTML page,
+so both formats always say the same thing. User text is escaped there, once per format: a note
+can neither break the layout nor become a link, an image or HTML. The document model's names
+are re-exported here for the callers that imported them from this module.
 """
 
 from __future__ import annotations
 
-import html
-import re
-import string
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import NamedTuple
 
 import pandas as pd
 
 from selection.analysis.progress import candidate_status
 from selection.analysis.scoring import Comparison
-from selection.domain.colours import (
-    BLEU_FRANCE,
-    GREY_BACKGROUND,
-    GREY_BORDER,
-    GREY_MUTED,
-    GREY_SECONDARY,
-    GREY_TEXT,
+from selection.documents.document import (
+    Block,
+    BulletList,
+    Document,
+    Heading,
+    Inline,
+    Paragraph,
+    Span,
+    Table,
+    bold,
+    clean_text,
+    escape_markdown,
+    inline,
+    markdown_to_html_document,
+    one_line,
+    parse_markdown,
+    render_html,
+    render_markdown,
+    table,
 )
 from selection.domain.labels import (
     CANDIDATE_STATUS,
@@ -46,311 +55,36 @@ from selection.domain.model import (
 )
 from selection.domain.stages import STAGE_BY_CODE, STAGES
 
-# --- Document structure -------------------------------------------------------------------
-
-
-class Span(NamedTuple):
-    text: str
-    bold: bool = False
-
-
-Inline = tuple[Span, ...]
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: Inline
-
-
-@dataclass(frozen=True)
-class BulletList:
-    items: tuple[Inline, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-Block = Heading | Paragraph | BulletList | Table
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    blocks: tuple[Block, ...]
-
-
-def clean_text(text: object) -> str:
-    """Trim every line and drop empty ones: blank lines would end a Markdown list item."""
-    lines = (line.strip() for line in str(text or "").splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def one_line(text: object) -> str:
-    return " ".join(str(text or "").split())
-
-
-def inline(*parts: str | Span) -> Inline:
-    """Normalised inline text: plain strings and bold spans, adjacent spans of one kind merged.
-
-    Bold spans are short labels: kept on one line and trimmed, so Markdown reads them as bold.
-    """
-    spans: list[Span] = []
-    for part in parts:
-        span = Span(part) if isinstance(part, str) else part
-        if span.bold:
-            span = Span(one_line(span.text), True)
-        if not span.text:
-            continue
-        if spans and spans[-1].bold == span.bold:
-            spans[-1] = Span(spans[-1].text + span.text, span.bold)
-        else:
-            spans.append(span)
-    return tuple(spans)
-
-
-def bold(text: str) -> Span:
-    return Span(text, True)
-
-
-def table(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> Table:
-    width = len(headers)
-    cells = []
-    for row in rows:
-        values = [one_line(v) for v in row][:width]
-        cells.append(tuple(values + [""] * (width - len(values))))
-    return Table(tuple(one_line(h) for h in headers), tuple(cells))
-
-
-# --- Markdown ------------------------------------------------------------------------------
-
-_MD_ESCAPE = re.compile(r"([\\`*_\[\]<>|~#])")
-_ORDERED_START = re.compile(r"^(\d+)([.)])")
-
-
-def _md_escape(text: str) -> str:
-    return _MD_ESCAPE.sub(r"\\\1", text)
-
-
-def _md_line_start(line: str) -> str:
-    """Keep a line of text from being read as a list, heading or rule."""
-    match = _ORDERED_START.match(line)
-    if match:
-        return match.group(1) + "\\" + line[len(match.group(1)) :]
-    if line[:1] in ("-", "+", "="):
-        return "\\" + line
-    return line
-
-
-def _md_inline(text: Inline, indent: str = "") -> str:
-    raw = "".join(f"**{_md_escape(s.text)}**" if s.bold else _md_escape(s.text) for s in text)
-    return ("  \n" + indent).join(_md_line_start(line) for line in raw.split("\n"))
-
-
-def _md_table(block: Table) -> list[str]:
-    def row(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(_md_escape(c) for c in cells) + " |"
-
-    return [row(block.headers), "| " + " | ".join("---" for _ in block.headers) + " |"] + [
-        row(r) for r in block.rows
-    ]
-
-
-def render_markdown(doc: Document) -> str:
-    chunks = [f"# {_md_escape(one_line(doc.title))}"] if doc.title else []
-    for block in doc.blocks:
-        if isinstance(block, Heading):
-            chunks.append(f"{'#' * block.level} {_md_escape(one_line(block.text))}")
-        elif isinstance(block, Paragraph):
-            chunks.append(_md_inline(block.text))
-        elif isinstance(block, BulletList):
-            chunks.append("\n".join("- " + _md_inline(item, "  ") for item in block.items))
-        elif isinstance(block, Table):
-            chunks.append("\n".join(_md_table(block)))
-    return "\n\n".join(chunks) + "\n"
-
-
-def _parse_inline(md: str) -> Inline:
-    spans: list[Span] = []
-    buffer: list[str] = []
-    is_bold = False
-    i = 0
-    while i < len(md):
-        if md[i] == "\\" and i + 1 < len(md) and md[i + 1] in string.punctuation:
-            buffer.append(md[i + 1])
-            i += 2
-        elif md.startswith("**", i):
-            spans.append(Span("".join(buffer), is_bold))
-            buffer, is_bold = [], not is_bold
-            i += 2
-        else:
-            buffer.append(md[i])
-            i += 1
-    spans.append(Span("".join(buffer), is_bold))
-    return inline(*spans)
-
-
-def _plain(md: str) -> str:
-    return "".join(s.text for s in _parse_inline(md))
-
-
-def _split_row(line: str) -> list[str]:
-    body = line.strip()
-    body = body[1:] if body.startswith("|") else body
-    cells, current, i = [], [], 0
-    while i < len(body):
-        if body[i] == "\\" and i + 1 < len(body):
-            current.append(body[i : i + 2])
-            i += 2
-        elif body[i] == "|":
-            cells.append("".join(current))
-            current, i = [], i + 1
-        else:
-            current.append(body[i])
-            i += 1
-    if "".join(current).strip():
-        cells.append("".join(current))
-    return [_plain(c.strip()) for c in cells]
-
-
-_HEADING = re.compile(r"^(#{1,6}) +(.*)$")
-_SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
-
-
-def parse_markdown(md: str) -> Document:
-    """Read back the Markdown subset ``render_markdown`` writes (headings, paragraphs, ``-``
-    lists, pipe tables, bold, backslash escapes); anything else is kept as paragraph text."""
-    lines = md.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks: list[Block] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip():
-            i += 1
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            blocks.append(Heading(len(heading.group(1)), _plain(heading.group(2).strip())))
-            i += 1
-        elif line.startswith("- "):
-            items: list[list[str]] = []
-            while i < len(lines) and lines[i].strip():
-                if lines[i].startswith("- "):
-                    items.append([lines[i][2:].rstrip()])
-                elif lines[i].startswith(" ") and items:
-                    items[-1].append(lines[i].strip())
-                else:
-                    break
-                i += 1
-            blocks.append(BulletList(tuple(_parse_inline("\n".join(it)) for it in items)))
-        elif line.startswith("|"):
-            rows = []
-            while i < len(lines) and lines[i].startswith("|"):
-                rows.append(_split_row(lines[i]))
-                i += 1
-            headers = rows[0]
-            body = rows[1:]
-            if body and all(_SEPARATOR_CELL.match(c) for c in body[0]):
-                body = body[1:]
-            blocks.append(table(headers, body))
-        else:
-            text = []
-            while (
-                i < len(lines)
-                and lines[i].strip()
-                and not _HEADING.match(lines[i])
-                and not lines[i].startswith(("- ", "|"))
-            ):
-                text.append(lines[i].strip())
-                i += 1
-            blocks.append(Paragraph(_parse_inline("\n".join(text))))
-    title = ""
-    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
-        title = blocks[0].text
-        blocks = blocks[1:]
-    return Document(title, tuple(blocks))
-
-
-# --- HTML ----------------------------------------------------------------------------------
-
-_CSS = f"""
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
-  color: {GREY_TEXT}; line-height: 1.5; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
-h1 {{ color: {BLEU_FRANCE}; font-size: 1.75rem; border-bottom: 3px solid {BLEU_FRANCE};
-  padding-bottom: .25rem; }}
-h2 {{ color: {BLEU_FRANCE}; font-size: 1.35rem; margin-top: 2rem; }}
-h3, h4 {{ color: {GREY_SECONDARY}; font-size: 1.1rem; }}
-table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .9rem; }}
-th {{ background: {GREY_BACKGROUND}; text-align: left; }}
-th, td {{ border: 1px solid {GREY_BORDER}; padding: .35rem .5rem; vertical-align: top; }}
-ul {{ padding-left: 1.25rem; }}
-li {{ margin: .4rem 0; }}
-footer {{ color: {GREY_MUTED}; font-size: .85rem; margin-top: 3rem; }}
-@media print {{
-  body {{ margin: 0; max-width: none; }}
-  h2, h3 {{ break-after: avoid; }}
-  tr, li {{ break-inside: avoid; }}
-  @page {{ size: A4; margin: 1.5cm; }}
-}}
-""".strip()
-
-
-def _html_text(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>\n")
-
-
-def _html_inline(text: Inline) -> str:
-    return "".join(
-        f"<strong>{_html_text(s.text)}</strong>" if s.bold else _html_text(s.text) for s in text
-    )
-
-
-def _html_block(block: Block) -> str:
-    if isinstance(block, Heading):
-        level = min(max(block.level, 1), 6)
-        return f"<h{level}>{html.escape(block.text)}</h{level}>"
-    if isinstance(block, Paragraph):
-        return f"<p>{_html_inline(block.text)}</p>"
-    if isinstance(block, BulletList):
-        items = "\n".join(f"  <li>{_html_inline(item)}</li>" for item in block.items)
-        return f"<ul>\n{items}\n</ul>"
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in block.headers)
-    body = "\n".join(
-        "  <tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-        for row in block.rows
-    )
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
-
-
-def render_html(doc: Document, page_title: str | None = None) -> str:
-    """A standalone, printable HTML page (inline CSS, DSFR colours, no external resource)."""
-    title = html.escape(one_line(page_title or doc.title) or "Document")
-    parts = [f"<h1>{html.escape(one_line(doc.title))}</h1>"] if doc.title else []
-    parts += [_html_block(b) for b in doc.blocks]
-    body = "\n".join(parts)
-    return (
-        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
-        f"{body}\n</main>\n</body>\n</html>\n"
-    )
-
-
-def markdown_to_html_document(title: str, markdown_text: str) -> str:
-    """Printable HTML from Markdown written by this module (see ``parse_markdown``)."""
-    doc = parse_markdown(markdown_text)
-    if not doc.title:
-        doc = replace(doc, title=title)
-    return render_html(doc, page_title=title)
-
+# The document model lives in ``document.py``; these names stay importable from here.
+__all__ = [
+    "Block",
+    "BulletList",
+    "Document",
+    "Heading",
+    "Inline",
+    "Paragraph",
+    "Span",
+    "Table",
+    "bold",
+    "candidate_report",
+    "candidate_report_html",
+    "candidate_report_markdown",
+    "clean_text",
+    "decision_record",
+    "decision_record_html",
+    "decision_record_markdown",
+    "escape_markdown",
+    "french_date",
+    "french_number",
+    "inline",
+    "markdown_to_html_document",
+    "one_line",
+    "parse_markdown",
+    "rating_label",
+    "render_html",
+    "render_markdown",
+    "table",
+]
 
 # --- French formatting ---------------------------------------------------------------------
 
@@ -426,7 +160,7 @@ def _evaluation_item(evaluation: Evaluation, criteria: dict[str, Criterion]) -> 
     evidence = clean_text(evaluation.evidence)
     parts: list[str | Span] = [
         bold(label),
-        f" — {rating_label(evaluation.rating)} ({one_line(evaluation.interviewer)}, "
+        f" — {rating_label(evaluation.rating)} ({one_line(evaluation.rater)}, "
         f"{french_date(_when(evaluation))})",
         "\n",
         bold("Preuves :"),
@@ -517,7 +251,7 @@ def candidate_report(
             (e for e in submitted if e.stage == st.code),
             key=lambda e: (
                 order.get(e.criterion_id, (10**9, 10**9)),
-                e.interviewer,
+                one_line(e.rater).casefold(),
                 _sort_time(_when(e)),
             ),
         )
@@ -536,7 +270,7 @@ def candidate_report(
         label = "Dates :" if len({_day(d) for d in dates if d is not None}) > 1 else "Date :"
         blocks.append(Paragraph(inline(bold(label), " " + _join_dates(dates))))
         if evals:
-            interviewers = sorted({one_line(e.interviewer) for e in evals}, key=str.casefold)
+            interviewers = sorted({one_line(e.rater) for e in evals}, key=str.casefold)
             blocks.append(
                 Paragraph(inline(bold("Entretien mené par :"), " " + ", ".join(interviewers)))
             )
@@ -643,6 +377,8 @@ def decision_record(
     *,
     robustness: str = "",
     open_gaps: Sequence[str] = (),
+    prepared_by: str = "",
+    prepared_on: date | datetime | None = None,
     decided_by: str = "",
     decided_on: date | datetime | None = None,
 ) -> Document:
@@ -650,7 +386,11 @@ def decision_record(
     views, how sure the ranking is, what is still unknown, and the decisions taken.
 
     ``robustness`` (one sentence) and ``open_gaps`` come from the robustness and gap analyses.
-    Who decided and when default to the final choice (« retenu·e ») when one is recorded.
+    « Décision prise par » names whoever recorded the latest final choice (« retenu·e ») and
+    its date, read from the decisions; before any final choice the record says that none is
+    recorded yet. ``prepared_by`` / ``prepared_on`` (default: today) only fill the line
+    « Document établi le … par … ». ``decided_by`` / ``decided_on`` are their former names,
+    kept for callers that pass the person downloading the file: they never name the decider.
     """
     rec = snapshot.recruitment
     finals = sorted(
@@ -658,18 +398,48 @@ def decision_record(
         key=lambda d: _sort_time(d.decided_at),
     )
     final = finals[-1] if finals else None
-    who = one_line(decided_by) or (one_line(final.decided_by) if final else "")
-    when = decided_on or (final.decided_at if final and final.decided_at else None)
     names = {c.id: one_line(c.name) for c in snapshot.candidates}
+    author = one_line(prepared_by) or one_line(decided_by)
+    made_on = prepared_on or decided_on or date.today()
 
     blocks: list[Block] = [Paragraph(inline(bold("Recrutement :"), " " + one_line(rec.title)))]
     context = ", ".join(p for p in (one_line(rec.role), one_line(rec.team)) if p)
     if context:
         blocks.append(Paragraph(inline(bold("Mission :"), " " + context)))
-    blocks += [
-        Paragraph(inline(bold("Décision prise par :"), " " + (who or "non renseigné"))),
-        Paragraph(inline(bold("Date de la décision :"), " " + french_date(when or date.today()))),
-    ]
+    if final is not None:
+        blocks += [
+            Paragraph(
+                inline(
+                    bold("Choix final :"),
+                    " " + names.get(final.candidate_id, "candidature supprimée") + " retenu·e",
+                )
+            ),
+            Paragraph(
+                inline(
+                    bold("Décision prise par :"),
+                    f" {one_line(final.decided_by) or 'non renseigné'}, "
+                    f"le {french_date(final.decided_at)}",
+                )
+            ),
+        ]
+    else:
+        blocks.append(
+            Paragraph(
+                inline(
+                    bold("Décision prise par :"),
+                    " aucune décision finale n'est encore enregistrée : personne n'a été "
+                    "retenu·e à ce jour.",
+                )
+            )
+        )
+    blocks.append(
+        Paragraph(
+            inline(
+                bold("Document établi le :"),
+                " " + french_date(made_on) + (f" par {author}" if author else ""),
+            )
+        )
+    )
 
     blocks.append(Heading(2, "Cadrage et pondérations utilisées"))
     constraints = _constraints(snapshot)
@@ -821,6 +591,8 @@ def decision_record_markdown(
     *,
     robustness: str = "",
     open_gaps: Sequence[str] = (),
+    prepared_by: str = "",
+    prepared_on: date | datetime | None = None,
     decided_by: str = "",
     decided_on: date | datetime | None = None,
 ) -> str:
@@ -831,6 +603,8 @@ def decision_record_markdown(
             comparison,
             robustness=robustness,
             open_gaps=open_gaps,
+            prepared_by=prepared_by,
+            prepared_on=prepared_on,
             decided_by=decided_by,
             decided_on=decided_on,
         )
@@ -843,6 +617,8 @@ def decision_record_html(
     *,
     robustness: str = "",
     open_gaps: Sequence[str] = (),
+    prepared_by: str = "",
+    prepared_on: date | datetime | None = None,
     decided_by: str = "",
     decided_on: date | datetime | None = None,
 ) -> str:
@@ -853,6 +629,8 @@ def decision_record_html(
             comparison,
             robustness=robustness,
             open_gaps=open_gaps,
+            prepared_by=prepared_by,
+            prepared_on=prepared_on,
             decided_by=decided_by,
             decided_on=decided_on,
         )

@@ -22,29 +22,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from selection.analysis.progress import candidate_status
-from selection.documents.reports import (
-    BulletList,
-    Document,
-    Heading,
-    Paragraph,
-    bold,
-    candidate_report,
-    clean_text,
-    french_date,
-    inline,
-    one_line,
-    render_markdown,
-    table,
-)
-from selection.domain import labels
-from selection.domain.labels import RATING_ANCHORS
+from selection.documents.access import RatingChange, access_markdown
+from selection.documents.reports import french_date
 from selection.domain.model import (
     Candidate,
     Recruitment,
     RecruitmentSnapshot,
     ValidationError,
 )
-from selection.domain.stages import STAGE_BY_CODE
 from selection.storage.store import (
     Store,
     evaluation_history,
@@ -269,21 +254,6 @@ def _only(snapshot: RecruitmentSnapshot, candidate_id: str) -> RecruitmentSnapsh
     )
 
 
-def _yes_no(value: bool | None) -> str:
-    return "non renseigné" if value is None else ("oui" if value else "non")
-
-
-def _rating(value: int | None) -> str:
-    return RATING_ANCHORS.get(value, "Non évalué") if value is not None else "Non évalué"
-
-
-def _number(value: float | int | None, suffix: str = "") -> str:
-    if value is None:
-        return "non renseigné"
-    text = f"{value:g}".replace(".", ",")
-    return text + suffix
-
-
 def _history_rows(store: Store, eval_ids: list[str]) -> list[dict]:
     if not eval_ids:
         return []
@@ -297,150 +267,6 @@ def _history_rows(store: Store, eval_ids: list[str]) -> list[dict]:
     return [dict(r._mapping) for r in rows]
 
 
-def _access_blocks(
-    store: Store, snap: RecruitmentSnapshot, cand: Candidate, settings: RetentionSettings
-) -> list:
-    blocks: list = [
-        Heading(2, "Consentements et informations pratiques"),
-        BulletList(
-            tuple(
-                inline(bold(label), " " + value)
-                for label, value in (
-                    ("Nom :", one_line(cand.name)),
-                    ("Candidature enregistrée le :", french_date(cand.created_at)),
-                    ("Accord pour la prise de références :", _yes_no(cand.references_agreed)),
-                    ("Accord pour rester dans le vivier :", _yes_no(cand.talent_pool_consent)),
-                    (
-                        "Disponible à partir du :",
-                        french_date(cand.available_from)
-                        if cand.available_from
-                        else "non renseigné",
-                    ),
-                    ("Jours par semaine :", _number(cand.days_per_week)),
-                    ("Télétravail accepté :", _yes_no(cand.remote_ok)),
-                    (
-                        "Autres processus en cours :",
-                        one_line(cand.other_processes) or "non renseigné",
-                    ),
-                    ("TJM demandé :", _number(cand.expected_daily_rate, " €")),
-                )
-            )
-        ),
-    ]
-    criteria = {c.id: c.label for c in snap.criteria}
-    drafts = [e for e in snap.evaluations if e.status == "brouillon"]
-    blocks.append(Heading(2, "Brouillons d'évaluation (non soumis)"))
-    if drafts:
-        blocks.append(
-            BulletList(
-                tuple(
-                    inline(
-                        bold(criteria.get(e.criterion_id, "Critère retiré du cadrage")),
-                        f" — {STAGE_BY_CODE[e.stage].label}, {one_line(e.interviewer)} : "
-                        f"{_rating(e.rating)}",
-                        "\n",
-                        bold("Notes :"),
-                        " " + (clean_text(e.evidence) or "aucune"),
-                        *(
-                            ["\n", bold("Doute :"), " " + clean_text(e.doubt_note)]
-                            if e.doubt_note
-                            else []
-                        ),
-                    )
-                    for e in drafts
-                )
-            )
-        )
-    else:
-        blocks.append(Paragraph(inline("Aucun brouillon.")))
-
-    history = _history_rows(store, [e.id for e in snap.evaluations])
-    blocks.append(Heading(2, "Historique des modifications d'évaluations"))
-    if history:
-        blocks.append(
-            BulletList(
-                tuple(
-                    inline(
-                        bold(criteria.get(h["criterion_id"], "Critère retiré du cadrage")),
-                        f" — {STAGE_BY_CODE[h['stage']].label}, modifié le "
-                        f"{french_date(h['changed_at'])} par {one_line(h['changed_by'])} : "
-                        f"{_rating(h['old_rating'])} → {_rating(h['new_rating'])}",
-                        "\n",
-                        bold("Preuves avant :"),
-                        " " + (clean_text(h["old_evidence"]) or "aucune"),
-                        "\n",
-                        bold("Preuves après :"),
-                        " " + (clean_text(h["new_evidence"]) or "aucune"),
-                    )
-                    for h in history
-                )
-            )
-        )
-    else:
-        blocks.append(Paragraph(inline("Aucune note n'a été modifiée après avoir été soumise.")))
-
-    blocks.append(Heading(2, "Observations de l'entretien d'adéquation"))
-    if snap.culture_notes:
-        blocks.append(
-            BulletList(
-                tuple(
-                    inline(
-                        bold(one_line(n.author)),
-                        f", le {french_date(n.created_at)}"
-                        + (f" — signal d'alerte ({n.severity})" if n.warning else ""),
-                        "\n",
-                        clean_text(n.note),
-                    )
-                    for n in snap.culture_notes
-                )
-            )
-        )
-    else:
-        blocks.append(Paragraph(inline("Aucune observation.")))
-
-    blocks.append(Heading(2, "Prises de références"))
-    if snap.reference_calls:
-        blocks.append(
-            table(
-                (
-                    "Date",
-                    "Personne référente",
-                    "Relation",
-                    "Organisation",
-                    "Recommandation",
-                    "Appel mené par",
-                    "Notes",
-                ),
-                (
-                    (
-                        french_date(c.called_on),
-                        c.referee_name,
-                        c.relation,
-                        c.organisation,
-                        labels.RECOMMENDATIONS.get(c.recommendation, c.recommendation),
-                        c.recorded_by,
-                        c.notes,
-                    )
-                    for c in snap.reference_calls
-                ),
-            )
-        )
-    else:
-        blocks.append(Paragraph(inline("Aucune prise de références.")))
-
-    due = retention_due(snap, cand.id, settings)
-    blocks.append(Heading(2, "Conservation des données"))
-    if due is None:
-        text = (
-            "Aucune date de suppression n'est fixée pour l'instant : le recrutement est en cours, "
-            "ou la candidature a été retenue."
-        )
-    else:
-        text = f"Ces données seront supprimées au plus tard le {french_date(due)}."
-    blocks.append(Paragraph(inline(text)))
-    return blocks
-
-
 def access_export(
     store: Store, candidate_id: str, *, actor: str = "", on: date | None = None
 ) -> str:
@@ -451,17 +277,15 @@ def access_export(
     cand = store.candidate(candidate_id)
     snap = _only(store.snapshot(cand.recruitment_id), candidate_id)
     settings = load_settings(store)
-    report = candidate_report(snap, candidate_id, include_contact=True, on=on)
-    intro = Paragraph(
-        inline(
-            "Ce document rassemble toutes les données enregistrées à votre sujet dans l'outil de "
-            "sélection, au titre de votre droit d'accès (RGPD, article 15). Vous pouvez en "
-            "demander la rectification ou l'effacement."
-        )
-    )
-    document = Document(
-        f"Données enregistrées — {one_line(cand.name)}",
-        (intro, *report.blocks, *_access_blocks(store, snap, cand, settings)),
+    history = [
+        RatingChange.from_row(row) for row in _history_rows(store, [e.id for e in snap.evaluations])
+    ]
+    text = access_markdown(
+        snap,
+        candidate_id,
+        history=history,
+        deletion_due=retention_due(snap, cand.id, settings),
+        on=on,
     )
     store.audit(actor, "export_acces", cand.recruitment_id, f"personne {candidate_id}", "")
-    return render_markdown(document)
+    return text

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from selection.analysis.overview import recruitment_overview
+from selection.documents.exports import criterion_column
 from selection.domain.labels import RATING_ANCHORS
 from selection.domain.presets import list_presets, load_preset
 from selection.domain.stages import STAGE_BY_CODE
@@ -265,7 +266,8 @@ def test_lead_journey_from_preset_to_exported_csv(
             assert frame.loc[name, "Score (moyenne pondérée, %)"] == after[name], (label, name)
             assert frame.loc[name, "Couverture des preuves (%)"] == coverage, (label, name)
             for criterion, value in ratings.items():
-                assert frame.loc[name, f"{criterion} (note moyenne 1–3)"] == value, label
+                header = criterion_column(criterion, what_if[criterion])  # carries the weight
+                assert frame.loc[name, header] == value, label
     browser_page.console.assert_clean()
 
 

@@ -399,7 +399,8 @@ def test_access_export_holds_everything_about_the_person_and_nothing_about_anoth
         ],
     )
 
-    text = access_export(store, me.id, actor="Alix", on=date(2026, 6, 1))
+    # Word joiners (U+2060) keep e-mail addresses from becoming links; they are invisible.
+    text = access_export(store, me.id, actor="Alix", on=date(2026, 6, 1)).replace("\u2060", "")
 
     for expected in (
         "Camille Durand",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, datetime
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from selection.analysis.progress import candidate_status
 from selection.analysis.scoring import compare
+from selection.analysis.signals import candidate_signals
 from selection.documents.exports import (
     CSV_DIALECTS,
     FORMULA_PREFIXES,
@@ -21,10 +23,11 @@ from selection.documents.exports import (
     neutralise,
     to_csv,
 )
-from selection.domain.labels import CANDIDATE_STATUS, DECISIONS, MUST_HAVE_STATUS
+from selection.domain.labels import CANDIDATE_STATUS, DECISIONS, MUST_HAVE_STATUS, SCORE_VIEWS
 from selection.domain.model import (
     Candidate,
     Criterion,
+    CultureNote,
     Evaluation,
     Recruitment,
     RecruitmentSnapshot,
@@ -218,7 +221,7 @@ def test_dangerous_names_come_back_inert(meeting: Factory) -> None:
 
 def test_headers_from_criterion_labels_are_neutralised(meeting: Factory) -> None:
     back = read_back(to_csv(export(meeting), "rfc4180"), "rfc4180")
-    assert "'" + criterion_column("=Piège dans un intitulé") in back.columns
+    assert "'" + criterion_column("=Piège dans un intitulé", 1.0) in back.columns
 
 
 def test_negative_numbers_stay_numbers() -> None:
@@ -233,7 +236,7 @@ def test_negative_numbers_stay_numbers() -> None:
 
 def test_missing_criterion_ratings_are_empty_cells_never_zero(meeting: Factory) -> None:
     frame = export(meeting)
-    header = criterion_column("Concevoir un service fullstack")
+    header = criterion_column("Concevoir un service fullstack", 3.0)
     row = frame.set_index("Candidat·e").loc["-x"]
     assert pd.isna(row[header])
     for dialect in CSV_DIALECTS:
@@ -283,7 +286,7 @@ def test_namesakes_keep_their_own_ratings() -> None:
     f.rate(strong, crit, 3)
     f.rate(weak, crit, 1)
     frame = export(f)
-    header = criterion_column("Coder")
+    header = criterion_column("Coder", 3.0)
     by_score = dict(zip(frame["Score (moyenne pondérée, %)"], frame[header], strict=True))
     assert by_score == {100.0: 3.0, 0.0: 1.0}
 
@@ -317,3 +320,122 @@ def test_file_names_are_meaningful_ascii() -> None:
     assert len(names) == len(CSV_DIALECTS)
     for name in names:
         assert name.isascii() and name.endswith(".csv") and " " not in name
+
+
+# --- what the file says about how it was made: weights, view, signals, date -----------------
+
+DAY = date(2026, 11, 28)
+
+
+def full_export(f: Factory, **kwargs) -> pd.DataFrame:
+    snap = f.snapshot
+    comparison = kwargs.pop("comparison", None) or compare(snap)
+    return comparison_frame(comparison, candidate_status(snap), exported_on=DAY, **kwargs)
+
+
+def test_each_criterion_header_carries_the_weight_used(meeting: Factory) -> None:
+    snap = meeting.snapshot
+    code = snap.criteria[0]
+    saved = full_export(meeting, snapshot=snap)
+    what_if = full_export(meeting, snapshot=snap, comparison=compare(snap, weights={code.id: 1.5}))
+    for frame, weight in ((saved, "3"), (what_if, "1,5")):
+        header = f"Concevoir un service fullstack (note moyenne 1–3, pondération {weight})"
+        for dialect in CSV_DIALECTS:
+            back = read_back(to_csv(frame, dialect), dialect)
+            assert header in back.columns
+            assert back.set_index("Candidat·e").loc["Alice Martin", header] == 3.0
+    assert "Comprendre le produit (note moyenne 1–3, pondération 2)" in what_if.columns
+
+
+def test_the_file_says_whether_the_weights_are_the_saved_brief_or_a_simulation(
+    meeting: Factory,
+) -> None:
+    snap = meeting.snapshot
+    code = snap.criteria[0]
+    simulated = compare(snap, weights={code.id: 1.5})
+    cases = [
+        (full_export(meeting, snapshot=snap), "cadrage enregistré"),
+        (full_export(meeting, snapshot=snap, comparison=simulated), "simulation non enregistrée"),
+        (full_export(meeting, weights_saved=False), "simulation non enregistrée"),
+        (full_export(meeting, weights_saved=True), "cadrage enregistré"),
+        (full_export(meeting), "non précisé"),
+    ]
+    for frame, expected in cases:
+        for dialect in CSV_DIALECTS:
+            back = read_back(to_csv(frame, dialect), dialect, dtype=str, keep_default_na=False)
+            assert set(back["Pondérations"]) == {expected}
+            assert set(back["Date de l'export"]) == {"2026-11-28"}
+            assert len(back) == len(snap.candidates)
+
+
+def test_the_export_date_defaults_to_today(meeting: Factory) -> None:
+    snap = meeting.snapshot
+    frame = comparison_frame(compare(snap), candidate_status(snap))
+    assert set(frame["Date de l'export"]) == {date.today()}
+
+
+def test_signals_shown_beside_each_name_are_in_the_file() -> None:
+    f = Factory()
+    code = f.criterion("Concevoir un service fullstack", level=3, must_have=True)
+    product = f.criterion("Comprendre le produit", level=2)
+    alice, bob, chloe, david = (f.candidate(n) for n in ("Alice", "Bob", "Chloé", "David"))
+    for person in (alice, bob, chloe):
+        f.rate(person, code, 3)
+        f.rate(person, product, 3)
+    f.rate(david, product, 3)  # the must-have criterion is not rated yet
+    f.snapshot.candidates[1] = replace(bob, remote_ok=False)
+    f.snapshot.culture_notes.append(
+        CultureNote("n1", alice.id, "Awa", "Refuse tout retour entre pairs.", True, "fort")
+    )
+    frame = full_export(f, snapshot=f.snapshot).set_index("Candidat·e")
+    shown = candidate_signals(f.snapshot, compare(f.snapshot))  # what the screens show
+    for person in f.snapshot.candidates:
+        assert frame.loc[person.name, "Signaux"] == " ; ".join(shown[person.id])
+    assert "signal d'alerte culture" in frame.loc["Alice", "Signaux"]
+    assert "politique de télétravail non acceptée" in frame.loc["Bob", "Signaux"]
+    assert frame.loc["Chloé", "Signaux"] == ""
+    assert "obligatoire" in frame.loc["David", "Signaux"]
+    for dialect in CSV_DIALECTS:
+        back = read_back(
+            to_csv(frame.reset_index(), dialect), dialect, dtype=str, keep_default_na=False
+        ).set_index("Candidat·e")
+        assert back.loc["Bob", "Signaux"] == frame.loc["Bob", "Signaux"]
+        assert back.loc["Chloé", "Signaux"] == ""
+
+    given = full_export(f, signals={alice.id: ["=un signal", "un autre"]}).set_index("Candidat·e")
+    assert given.loc["Alice", "Signaux"] == "=un signal ; un autre"
+    assert given.loc["Bob", "Signaux"] == ""
+    back = read_back(to_csv(given.reset_index(), "excel_fr"), "excel_fr", dtype=str)
+    assert back.set_index("Candidat·e").loc["Alice", "Signaux"] == "'=un signal ; un autre"
+    unknown = full_export(f)
+    assert set(unknown["Signaux"]) == {"non vérifiés"}
+
+
+@pytest.mark.parametrize(
+    ("view", "order", "ranks"),
+    [
+        ("moyenne", ["Pauline", "Quentin"], [1, 2]),
+        ("matrice", ["Pauline", "Quentin"], [1, 2]),
+        ("valides", ["Quentin", "Pauline"], [1, 2]),
+    ],
+)
+def test_rows_follow_the_chosen_view_and_the_file_names_it(view, order, ranks) -> None:
+    f = Factory()
+    a = f.criterion("Critère A", level=3)
+    b = f.criterion("Critère B", level=1)
+    pauline, quentin = f.candidate("Pauline"), f.candidate("Quentin")
+    f.rate(pauline, a, 2)
+    f.rate(pauline, b, 2)  # half-way everywhere: best mean, nothing validated
+    f.rate(quentin, a, 1)
+    f.rate(quentin, b, 3)  # one criterion validated
+    frame = full_export(f, score_view=view)
+    assert list(frame["Candidat·e"]) == order
+    assert list(frame["Rang"]) == ranks
+    for dialect in CSV_DIALECTS:
+        back = read_back(to_csv(frame, dialect), dialect, dtype=str, keep_default_na=False)
+        assert set(back["Vue du classement"]) == {SCORE_VIEWS[view]}
+
+
+def test_an_unknown_view_is_refused_in_french(meeting: Factory) -> None:
+    with pytest.raises(ValidationError, match="Vue du classement inconnue"):
+        full_export(meeting, score_view="podium")

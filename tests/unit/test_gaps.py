@@ -1,9 +1,9 @@
-"""Gaps to probe in reference calls, their decision relevance, and the reference-call guide."""
+"""Gaps to probe in reference calls and their decision relevance (the guide built from them:
+test_reference_guide.py)."""
 
 from __future__ import annotations
 
 import random
-import re
 
 import pytest
 
@@ -12,10 +12,6 @@ from selection.analysis.gaps import (
     find_gaps,
     gaps_for_candidate,
     gaps_frame,
-    guide_filename,
-    guide_html,
-    guide_markdown,
-    reference_guide,
     shortlist_gaps,
 )
 from selection.analysis.scoring import compare
@@ -26,7 +22,6 @@ from selection.domain.model import (
     Recruitment,
     RecruitmentSnapshot,
     StageDecision,
-    ValidationError,
 )
 
 # (candidate, criterion, interviewer, rating) or with keyword extras in a dict
@@ -253,95 +248,6 @@ def test_gaps_table_is_in_french_and_keeps_every_gap():
     split = frame.set_index("criterion_id").loc["split"]
     assert split["types"] == "Preuve partielle, Désaccord entre les personnes"
     assert split["ecart"] == 2.0
-
-
-# --- reference-call guide ------------------------------------------------------------------
-
-PLACEHOLDER = re.compile(r"[\[\]{}]")
-
-
-def bastien_guide(**kwargs):
-    snapshot = relevance_snapshot()
-    gaps = gaps_for_candidate(snapshot, "c1")
-    return reference_guide(snapshot, "c1", gaps, "Marc Durand", references_agreed=True, **kwargs)
-
-
-def test_the_guide_asks_about_exactly_the_gap_criteria_by_first_name():
-    guide = bastien_guide()
-    assert [q.criterion_id for q in guide.questions] == ["k1", "k3"]
-    text = guide_markdown(guide)
-    assert "Recherche utilisateur" in text and "Conception de parcours" in text
-    assert "Ergonomie" not in text  # validated for Bastien: not asked
-    assert guide.questions[0].question.startswith(
-        "Avez-vous vu Bastien mener des entretiens utilisateurs et en tirer des enseignements"
-    )
-    assert "Avez-vous vu Bastien" in guide.questions[1].question
-    assert "Bastien Roux" in text
-    assert "Parcours présenté très guidé" in text  # the doubt to lift
-
-
-def test_the_guide_follows_the_reference_call_format():
-    text = guide_markdown(bastien_guide())
-    assert "moins de 15 minutes" in text
-    assert "a donné son accord pour cette prise de références" in text
-    assert "le poste qu'occupait Bastien Roux" in text
-    assert "Recommanderiez-vous Bastien pour une mission de ce type dans un service public" in text
-    assert "Oui, avec des réserves" in text
-    assert "Remerciez Marc Durand" in text
-
-
-def test_the_guide_names_no_other_candidate():
-    text = guide_markdown(bastien_guide())
-    assert "Alice" not in text and "Chloé" not in text
-
-
-def test_the_guide_is_refused_without_agreement():
-    snapshot = relevance_snapshot()
-    gaps = gaps_for_candidate(snapshot, "c1")
-    with pytest.raises(ValidationError, match="n'a pas donné son accord"):
-        reference_guide(snapshot, "c1", gaps, references_agreed=False)
-    with pytest.raises(ValidationError, match="notez-le lors de la préqualification"):
-        reference_guide(snapshot, "c1", gaps, references_agreed=None)
-
-
-def test_no_placeholder_is_left_in_the_guide():
-    guide = bastien_guide()
-    assert not PLACEHOLDER.search(guide_markdown(guide))
-    body = re.sub(r"<style>.*?</style>", "", guide_html(guide), flags=re.S)
-    assert not PLACEHOLDER.search(re.sub(r"<[^>]+>", "", body))
-    for gap in find_gaps(relevance_snapshot()):
-        assert not PLACEHOLDER.search(gap.reason)
-
-
-def test_the_printable_guide_escapes_what_people_typed():
-    snapshot = relevance_snapshot()
-    snapshot.candidates[1] = Candidate(id="c1", recruitment_id="r", name="Bastien <b>Roux</b>")
-    guide = reference_guide(
-        snapshot, "c1", gaps_for_candidate(snapshot, "c1"), references_agreed=True
-    )
-    page = guide_html(guide)
-    assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
-    assert "<b>Roux</b>" not in page and "&lt;b&gt;Roux&lt;/b&gt;" in page
-    assert "#000091" in page  # Bleu France
-
-
-def test_guide_file_names_are_plain_ascii():
-    guide = reference_guide(
-        relevance_snapshot(),
-        "c2",
-        gaps_for_candidate(relevance_snapshot(), "c2"),
-        references_agreed=True,
-    )
-    assert guide_filename(guide) == "guide-references-chloe-petit.md"
-    assert guide_filename(guide, "html") == "guide-references-chloe-petit.html"
-
-
-def test_a_guide_without_gaps_keeps_the_role_and_recommendation_questions():
-    snapshot = relevance_snapshot()
-    guide = reference_guide(snapshot, "c0", [], references_agreed=True)
-    assert guide.questions == ()
-    text = guide_markdown(guide)
-    assert "Aucun point incertain" in text and "Recommanderiez-vous Alice" in text
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date
 
@@ -13,6 +12,7 @@ from selection.domain.labels import NOT_RATED, RATING_ANCHORS
 from selection.domain.model import Criterion, Recruitment, ValidationError
 from selection.domain.presets import get_preset, list_presets, load_preset
 from selection.domain.stages import STAGE_CODES, STAGES
+from tests.unit.markdown_view import headings, html_text, markdown_html, markdown_text
 
 PRESET_KEYS = [info.key for info in list_presets()]
 PLACEHOLDERS = [
@@ -37,12 +37,12 @@ OPEN_MISSION = Recruitment(id="rec", title="Coach", references_required=False)
 
 def visible_text(page: str) -> str:
     """What a reader sees in the HTML: no style sheet, no tags, entities decoded."""
-    without_style = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
-    return html.unescape(re.sub(r"<[^>]+>", " ", without_style))
+    return html_text(page)
 
 
-def criterion_headings(markdown: str) -> list[str]:
-    return re.findall(r"^### \d+\. (.+)$", markdown, flags=re.MULTILINE)
+def criterion_headings(page_html: str) -> list[str]:
+    """The numbered criterion headings (h3) of a rendered kit, without their number."""
+    return [re.sub(r"^\d+\. ", "", h) for h in headings(page_html, 3)]
 
 
 def assigned(criteria: list[Criterion], stage_code: str) -> list[str]:
@@ -56,7 +56,8 @@ def test_a_kit_lists_exactly_the_criteria_assigned_to_its_stage(key, stage_code)
     kit = build_kit(MISSION, criteria, stage_code, preset_key=key)
     expected = assigned(criteria, stage_code)
     assert [c.label for c in kit.criteria] == expected
-    assert criterion_headings(kit_markdown(kit)) == expected
+    assert criterion_headings(markdown_html(kit_markdown(kit))) == expected
+    assert criterion_headings(kit_html(kit)) == expected
     assert visible_text(kit_html(kit)).count("Critères évalués à cette étape") == 1
 
 
@@ -68,7 +69,7 @@ def test_no_placeholder_is_left_in_any_download(key, stage_code, mission, with_p
     kit = build_kit(
         mission, load_preset(key, "rec"), stage_code, preset_key=key if with_preset else None
     )
-    for text in (kit_markdown(kit), visible_text(kit_html(kit))):
+    for text in (kit_markdown(kit), markdown_text(kit_markdown(kit)), visible_text(kit_html(kit))):
         for pattern in PLACEHOLDERS:
             assert not pattern.search(text), pattern.search(text).group(0)
 
@@ -132,24 +133,49 @@ def test_work_sample_kit_gives_the_live_case_brief_with_its_four_timed_phases():
     kit = build_kit(
         MISSION, load_preset("developpeur", "rec"), "mise_en_situation", preset_key="developpeur"
     )
-    markdown = kit_markdown(kit)
     work_sample = next(s for s in STAGES if s.code == "mise_en_situation")
-    for phase in work_sample.phases:
-        assert phase.label in markdown
-    assert markdown.count("**10–20 min**") >= 2
-    assert "séniorité" in markdown
-    assert get_preset("developpeur").live_case.context in markdown
+    assert len(work_sample.phases) == 4
+    for seen in (markdown_text(kit_markdown(kit)), visible_text(kit_html(kit))):
+        assert "séniorité" in seen
+        assert " ".join(get_preset("developpeur").live_case.context.split()) in seen
+
+
+def test_work_sample_phases_are_shown_once_with_their_time_and_what_to_do():
+    """The four timed phases used to appear twice (agenda and a « déroulé » section)."""
+    kit = build_kit(
+        MISSION, load_preset("developpeur", "rec"), "mise_en_situation", preset_key="developpeur"
+    )
+    work_sample = next(s for s in STAGES if s.code == "mise_en_situation")
+    guidance = [line.guidance for line in kit.agenda]
+    assert all(guidance) and len(set(guidance)) == 4
+    for page in (markdown_html(kit_markdown(kit)), kit_html(kit)):
+        rows = [
+            [html_text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, flags=re.DOTALL)]
+            for row in re.findall(r"<tr>(.*?)</tr>", page, flags=re.DOTALL)
+        ]
+        seen = html_text(page)
+        assert seen.count("Déroulé") == 1
+        for phase, what in zip(work_sample.phases, guidance, strict=True):
+            duration = (
+                f"{phase.minutes_min}–{phase.minutes_max} min"
+                if phase.minutes_min != phase.minutes_max
+                else f"{phase.minutes_max} min"
+            )
+            assert [duration, phase.label, what] in rows
+            assert seen.count(phase.label) == 1, phase.label
+            assert seen.count(what) == 1, what
 
 
 def test_culture_kit_is_advisory_without_rating_boxes():
     kit = build_kit(MISSION, load_preset("product_manager", "rec"), "adequation")
-    markdown = kit_markdown(kit)
+    seen = markdown_text(kit_markdown(kit))
     assert not kit.scored
     assert kit.rating_scale == ()
-    assert "Note : ☐" not in markdown
-    assert "sans oui ni non" in markdown
+    assert "Note :" not in seen and "☐" not in seen
+    assert "Faits et signaux observés :" in seen
+    assert "sans oui ni non" in seen
     for topic in ("valeurs de la communauté", "quotidien dans l'équipe", "cadre de collaboration"):
-        assert topic in markdown
+        assert topic in seen
 
 
 def test_references_kit_states_the_referee_is_chosen_by_the_candidate_who_agreed():
@@ -168,6 +194,11 @@ def test_scored_kits_show_the_anchored_scale_and_not_rated(stage_code):
         for anchor in RATING_ANCHORS.values():
             assert anchor in text
         assert NOT_RATED in text
+    if kit.criteria:
+        boxes = "Note : ☐ 1 ☐ 2 ☐ 3 ☐ " + NOT_RATED
+        for seen in (markdown_text(kit_markdown(kit)), visible_text(kit_html(kit))):
+            assert seen.count(boxes) == len(kit.criteria)
+            assert seen.count("Preuves observées :") == len(kit.criteria)
 
 
 @pytest.mark.parametrize("stage_code", STAGE_CODES)
@@ -215,7 +246,7 @@ def test_html_escapes_what_the_team_typed():
 def test_html_is_a_standalone_printable_page():
     page = kit_html(build_kit(MISSION, load_preset("coach", "rec"), "prequalification"))
     assert page.startswith("<!DOCTYPE html>")
-    assert "<html lang='fr'>" in page
+    assert '<html lang="fr">' in page
     assert "@media print" in page
     assert "#000091" in page
     assert "<link" not in page and "<script" not in page and "http" not in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +22,7 @@ from selection.documents.reports import (
     clean_text,
     decision_record_html,
     decision_record_markdown,
+    french_date,
     inline,
     markdown_to_html_document,
     parse_markdown,
@@ -178,9 +179,14 @@ def record_args(f: Factory) -> dict:
         "comparison": compare(f.snapshot, weights={crit.id: 1.5}),
         "robustness": "Le classement d'Alice Martin en tête tient dans 87 % des cas.",
         "open_gaps": ["Autonomie d'Alice : à vérifier en référence.", "Bob : produit non évalué."],
-        "decided_by": "Inès Garnier",
-        "decided_on": date(2026, 11, 28),
+        "prepared_by": "Paul Secrétaire",
+        "prepared_on": date(2026, 11, 28),
     }
+
+
+def line_of(seen: str, label: str) -> str:
+    (line,) = [line for line in seen.splitlines() if line.startswith(label)]
+    return line
 
 
 def test_decision_record_states_brief_ranking_gaps_and_decisions(process: Factory) -> None:
@@ -189,7 +195,6 @@ def test_decision_record_states_brief_ranking_gaps_and_decisions(process: Factor
     assert args["robustness"] in seen
     for gap in args["open_gaps"]:
         assert gap in seen
-    assert "Inès Garnier" in seen and "28 novembre 2026" in seen
     for crit in process.snapshot.criteria:
         assert crit.label in seen
         assert WEIGHT_LEVELS[crit.weight_level] in seen
@@ -203,12 +208,74 @@ def test_decision_record_states_brief_ranking_gaps_and_decisions(process: Factor
     assert {"Rang (moyenne)", "Rang (matrice)", "Rang (validés)"} <= set(ranking.headers)
 
 
-def test_decision_record_defaults_to_the_final_choice(process: Factory) -> None:
+def test_decision_record_names_who_made_the_final_choice_not_who_downloads(
+    process: Factory,
+) -> None:
+    """Inès recorded « retenu·e » for Alice on 14 November; Paul downloads the file later."""
+    seen = text_of(decision_record_markdown(process.snapshot, **record_args(process)))
+    assert line_of(seen, "Choix final :") == "Choix final : Alice Martin retenu·e"
+    assert line_of(seen, "Décision prise par :") == "Décision prise par : Inès, le 14 novembre 2026"
+    assert (
+        line_of(seen, "Document établi le :")
+        == "Document établi le : 28 novembre 2026 par Paul Secrétaire"
+    )
+    # Former keyword names, as the meeting page passes the current user: still not the decider.
+    legacy = record_args(process)
+    legacy["decided_by"] = legacy.pop("prepared_by")
+    legacy["decided_on"] = legacy.pop("prepared_on")
+    seen = text_of(decision_record_markdown(process.snapshot, **legacy))
+    assert line_of(seen, "Décision prise par :") == "Décision prise par : Inès, le 14 novembre 2026"
+    assert "Paul Secrétaire" in line_of(seen, "Document établi le :")
+
+
+def test_decision_record_follows_the_latest_final_choice(process: Factory) -> None:
+    bob = next(c for c in process.snapshot.candidates if c.name == "Bob Durand")
+    later = process.decide(bob, "references", "retenu", reason="Revu après appel.", who="Jules")
+    process.snapshot.decisions[-1] = replace(later, decided_at=datetime(2026, 12, 1, 9, 0))
     seen = text_of(decision_record_markdown(process.snapshot, compare(process.snapshot)))
-    assert "Décision prise par : Inès" in seen
+    assert line_of(seen, "Choix final :") == "Choix final : Bob Durand retenu·e"
+    assert (
+        line_of(seen, "Décision prise par :") == "Décision prise par : Jules, le 1er décembre 2026"
+    )
+
+
+def test_before_any_final_choice_the_record_says_none_is_recorded(process: Factory) -> None:
+    process.snapshot.decisions = [d for d in process.snapshot.decisions if d.decision != "retenu"]
+    args = record_args(process)
+    seen = text_of(decision_record_markdown(process.snapshot, **args))
+    decided = line_of(seen, "Décision prise par :")
+    assert "aucune décision finale n'est encore enregistrée" in decided
+    assert "Paul" not in decided and "Inès" not in decided
+    assert "Choix final :" not in seen
+    assert "Paul Secrétaire" in line_of(seen, "Document établi le :")
+
+
+def test_decision_record_defaults(process: Factory) -> None:
+    seen = text_of(decision_record_markdown(process.snapshot, compare(process.snapshot)))
+    assert line_of(seen, "Document établi le :") == "Document établi le : " + french_date(
+        date.today()
+    )
     assert "Analyse de robustesse non jointe." in seen
     assert "Aucun point ouvert signalé." in seen
     assert "Les pondérations utilisées sont celles du cadrage enregistré." in seen
+
+
+def test_documents_show_the_raters_name_never_their_login(process: Factory) -> None:
+    cid = alice_id(process)
+    ev = process.rate(
+        process.snapshot.candidates[0],
+        process.snapshot.criteria[1],
+        2,
+        who="yann.le-goff@beta.gouv.fr",
+        evidence="Explique le parcours usager.",
+    )
+    process.snapshot.evaluations[-1] = replace(ev, interviewer_name="Yann Le Goff")
+    for page in (
+        text_of(candidate_report_markdown(process.snapshot, cid)),
+        candidate_report_html(process.snapshot, cid),
+    ):
+        assert "Yann Le Goff" in page
+        assert "yann.le-goff" not in page
 
 
 def test_decision_record_html_is_printable_and_escaped(process: Factory) -> None:
