@@ -199,7 +199,7 @@ def what_if() -> None:
     extra = {
         "Probabilité d'être en tête (%)": {k: round(v * 100, 1) for k, v in probabilities.items()}
     }
-    files = meeting.csv_files(prepared, comparison, extra, today)
+    files = meeting.csv_files(prepared, comparison, extra, today, score_view=score_view)
     for col, (label, help_text, payload, name) in zip(st.columns(len(files)), files, strict=True):
         col.download_button(
             f"Télécharger le CSV — {label}",

@@ -61,7 +61,7 @@ else:
     ):
         col.download_button(label, content, file_name=name, mime=mime)
     with st.expander("Lire le guide", expanded=False):
-        st.markdown(references.guide_markdown(guide))
+        st.markdown(references.guide_text(guide))
 
 st.header("Enregistrer un appel")
 if blocked:

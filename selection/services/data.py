@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from selection.documents.access import access_markdown
 from selection.domain.model import ValidationError
 from selection.domain.permissions import Action
 from selection.services import blind, candidates, retention
@@ -207,7 +208,8 @@ erase = candidates.erase
 
 def access_export(app: App, actor: Actor, candidate_id: str, on: date | None = None) -> str:
     """Everything kept about one person that this person may see, as Markdown (right of
-    access); audited."""
+    access): no one else's draft, nothing the blind rule withholds from the person exporting
+    (who is told so in the file). Audited."""
     with app.store.reading() as tx:
         rid = tx.recruitment_of_candidate(candidate_id)
         if rid is None:
@@ -216,11 +218,29 @@ def access_export(app: App, actor: Actor, candidate_id: str, on: date | None = N
         require(tx, app.config, actor, Action.ACCESS_EXPORT, rec)
         full = tx.snapshot(rid)
         scoped, blinded = blind.scope(full, actor.key)
-        visible = sorted(e.id for e in scoped.evaluations if e.candidate_id == candidate_id)
-        history = tx.history(visible)
-    text = retention.access_markdown(
-        app.store, scoped, candidate_id, history=history, on=on, incomplete=candidate_id in blinded
+        mine = [e for e in scoped.evaluations if e.candidate_id == candidate_id]
+        by_id = {e.id: e for e in mine}
+        history = [
+            {
+                **h,
+                "stage": by_id[h["evaluation_id"]].stage,
+                "criterion_id": by_id[h["evaluation_id"]].criterion_id,
+            }
+            for h in tx.history(sorted(by_id))
+        ]
+    settings = retention.load_settings(app.store)
+    text = access_markdown(
+        scoped,
+        candidate_id,
+        history=history,
+        deletion_due=retention.retention_due(scoped, candidate_id, settings),
+        on=on,
     )
+    if candidate_id in blinded:
+        text += (
+            "\n> Document incomplet : la personne qui l'a établi n'avait pas encore soumis sa "
+            "propre évaluation ; ce que les autres ont écrit n'y figure pas.\n"
+        )
     with app.store.transaction() as tx:
         audit(tx, actor, "export_acces", rid, f"personne {candidate_id}")
     return text

@@ -98,9 +98,19 @@ def csv_files(
     comparison: Comparison,
     extra: Mapping[str, Mapping[str, object]] | None,
     on: date,
+    *,
+    score_view: str = "moyenne",
 ) -> list[tuple[str, str, bytes, str]]:
-    """(dialect label, help, bytes, file name) of the comparison CSV in each dialect."""
-    frame = comparison_frame(comparison, meeting.view.status, extra)
+    """(dialect label, help, bytes, file name) of the comparison CSV in each dialect: the view
+    chosen, the weights used (saved brief or a what-if), the signals and the date go with it."""
+    frame = comparison_frame(
+        comparison,
+        meeting.view.status,
+        extra,
+        score_view=score_view,
+        exported_on=on,
+        snapshot=meeting.view.snapshot,
+    )
     title = meeting.view.recruitment.title
     return [
         (spec.label, spec.help, to_csv(frame, code), csv_filename(title, "comparaison", code, on))
@@ -117,7 +127,12 @@ def decision_record_files(
 ) -> list[tuple[str, str, str, str]]:
     """(label, content, file name, mime) of the decision record, Markdown and printable HTML."""
     record = decision_record(
-        meeting.view.snapshot, comparison, robustness=robustness_text, open_gaps=open_gaps
+        meeting.view.snapshot,
+        comparison,
+        robustness=robustness_text,
+        open_gaps=open_gaps,
+        prepared_by=meeting.view.actor.label,
+        prepared_on=on,
     )
     title = meeting.view.recruitment.title
     return [

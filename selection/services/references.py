@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from selection.analysis.gaps import gaps_for_candidate
 from selection.analysis.meeting import gap_table as gap_table
+from selection.documents.reference_guide import (
+    guide_filename,
+    guide_html,
+    guide_markdown,
+    reference_guide,
+)
 from selection.domain import labels
 from selection.domain.model import ValidationError
 from selection.domain.stages import REFERENCES, STAGE_BY_CODE, stage_index
@@ -51,8 +57,6 @@ def why_no_call(view: RecruitmentView, candidate_id: str) -> str | None:
 
 def guide(view: RecruitmentView, candidate_id: str, found_gaps: list, referee: str | None):
     """The call guide for one person, asking about exactly their open gaps."""
-    from selection.analysis.gaps import reference_guide
-
     reason = why_no_call(view, candidate_id)
     if reason:
         raise ValidationError(reason)
@@ -63,8 +67,6 @@ def guide(view: RecruitmentView, candidate_id: str, found_gaps: list, referee: s
 
 
 def guide_files(found) -> list[tuple[str, str, str, str]]:
-    from selection.analysis.gaps import guide_filename, guide_html, guide_markdown
-
     return [
         (
             "Télécharger le guide (Markdown)",
@@ -81,10 +83,8 @@ def guide_files(found) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def guide_markdown(found) -> str:
-    from selection.analysis.gaps import guide_markdown as render
-
-    return render(found)
+def guide_text(found) -> str:
+    return guide_markdown(found)
 
 
 def probed_criteria(view: RecruitmentView, found_gaps: list) -> list:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from selection.documents.reports import _md_escape
+from selection.documents.document import escape_markdown
 
 
 def md(text: object) -> str:
-    """Inline user text made inert for Markdown (``st.markdown``, ``st.info``…)."""
-    return _md_escape(" ".join(str(text or "").split()))
+    """Inline user text made inert for Markdown (``st.markdown``, ``st.info``…): never a link,
+    an image or HTML, and the characters stay visible."""
+    return escape_markdown(text)
