@@ -147,25 +147,28 @@ def create_recruitment(page: Page, title: str, preset: str) -> None:
 
 def add_candidates(page: Page, names: list[str]) -> None:
     for name in names:
-        add = form_with_button(page, "Ajouter le candidat")
+        add = form_with_button(page, "Ajouter la candidature")
         add.get_by_role("textbox", name="Nom affiché").fill(name)
         with rerun(page):
-            add.get_by_role("button", name="Ajouter le candidat").click()
+            add.get_by_role("button", name="Ajouter la candidature").click()
         expect(grid_cell(page.get_by_test_id("stDataFrame").first, name)).to_have_count(1)
 
 
 def continue_after_prequalification(page: Page, names: list[str]) -> None:
     page.get_by_role("tab", name="Décision d'étape").click()
     panel = page.get_by_role("tabpanel", name="Décision d'étape")
-    for name in names:
-        choose(page, panel, "Personne", name)
+    for i, name in enumerate(names):
+        if i:  # the first person is already chosen
+            with rerun(page):
+                choose(page, panel, "Personne", name)
+        expect(panel.get_by_role("combobox", name="Personne")).to_have_value(name)
+        expect(panel.get_by_role("combobox", name="Étape")).to_have_value(PREQUALIFICATION)
         decide = form_with_button(page, "Enregistrer la décision")
-        expect(decide.get_by_role("combobox", name="Étape")).to_have_value(PREQUALIFICATION)
         decide.get_by_text("Continuer", exact=True).click()
         decide.get_by_role("textbox", name="Raison").fill("Les points essentiels sont couverts.")
         with rerun(page):
             decide.get_by_role("button", name="Enregistrer la décision").click()
-        expect(panel.get_by_text(f"Étape actuelle : {INTRA}")).to_be_visible()
+        expect(panel.get_by_text(f"Étape atteinte : {INTRA}")).to_be_visible()
 
 
 def rate(

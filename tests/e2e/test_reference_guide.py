@@ -38,27 +38,33 @@ def test_reference_guide_download_asks_about_the_gaps_only(
     sign_in(page, "Camille Martin")
     go_to(page, "Références", "Prise de références")
     main = page.get_by_test_id("stMain")
-    with rerun(page):
-        choose(page, main, "Personne", "Bastien Roux")
+    # Alice, first in the list, is already chosen: no rerun to wait for
+    expect(main.get_by_role("combobox", name="Personne")).to_have_value("Alice Moreau")
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Télécharger le guide (Markdown)").click()
     download = info.value
-    assert download.suggested_filename == "guide-references-bastien-roux.md"
+    assert download.suggested_filename == "guide-references-alice-moreau.md"
     # Word joiners (U+2060) keep dotted names from becoming links in Markdown; they are invisible.
     guide = Path(download.path()).read_text(encoding="utf-8").replace("\u2060", "")
 
-    gap_labels = expected_gap_labels("Bastien Roux")
-    assert gap_labels, "the demo gives Bastien open gaps (a disagreement, a doubt, missing proof)"
-    assert "Bastien" in guide
+    gap_labels = expected_gap_labels("Alice Moreau")
+    assert gap_labels, "the demo gives Alice open gaps (missing and partial proof)"
+    assert "Alice" in guide
     snap = demo_snapshot()
     for crit in snap.criteria:
         if crit.label in gap_labels:
             assert crit.label in guide, f"the guide asks about « {crit.label} »"
         else:
             assert crit.label not in guide, f"« {crit.label} » is not a gap: not in the guide"
-    for other in ("Alice Moreau", "Chloé Nguyen", "Emma Lefebvre"):
+    for other in ("Bastien Roux", "Chloé Nguyen", "Emma Lefebvre"):
         assert other not in guide, "the guide never names another candidate"
+
+    # Bastien has not reached the reference stage: no guide yet, and the page says what to do
+    with rerun(page):
+        choose(page, main, "Personne", "Bastien Roux")
+    expect(main.get_by_text("n'a pas atteint l'étape", exact=False).first).to_be_visible()
+    expect(page.get_by_role("button", name="Télécharger le guide (Markdown)")).to_have_count(0)
 
     with rerun(page):
         choose(page, main, "Personne", "Chloé Nguyen")
