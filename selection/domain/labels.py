@@ -48,8 +48,8 @@ SCORE_VIEWS: dict[str, str] = {
 
 MUST_HAVE_STATUS: dict[str, str] = {
     "ok": "Critères obligatoires validés",
-    "a_verifier": "Critère obligatoire à vérifier",
-    "bloquant": "Ne peut pas être retenu·e",
+    "a_confirmer": "Critère obligatoire à confirmer (une étape qui l'évalue reste à passer)",
+    "bloquant": "Critère obligatoire non validé : ne peut pas être retenu·e",
     "sans_objet": "Aucun critère obligatoire",
 }
 
