@@ -53,6 +53,15 @@ MUST_HAVE_STATUS: dict[str, str] = {
     "sans_objet": "Aucun critère obligatoire",
 }
 
+# Robustness of the lead under both uncertainties (selection.analysis.robustness.LeadStability)
+LEAD_STABILITY: dict[str, str] = {
+    "solide": "Solide, y compris avec les preuves manquantes",
+    "solide_sur_preuves_disponibles": (
+        "Solide sur les preuves disponibles, pourrait changer avec les preuves manquantes"
+    ),
+    "fragile": "Dépend des pondérations choisies",
+}
+
 RECOMMENDATIONS: dict[str, str] = {
     "oui": "Oui, sans réserve",
     "reserves": "Oui, avec des réserves",
