@@ -274,3 +274,41 @@ def spread_chart(comparison: Comparison) -> alt.TopLevelMixin:
         "Écart entre les notes des évaluateurs d'une même étape, par critère et par "
         "candidature ; le tableau sous le graphique donne chaque valeur et l'étape.",
     )
+
+
+def calibration_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """Mean deviation of each interviewer from the rest of the panel (``calibration_frame``):
+    bars left of zero = harsher, right = more lenient, each labelled with its value so colour
+    never carries the meaning alone."""
+    order = list(frame.sort_values("ecart")["personne"])
+    y = alt.Y("personne:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=y,
+            x=alt.X(
+                "ecart:Q",
+                title="Écart moyen au reste du panel (points ; négatif = plus sévère)",
+                scale=alt.Scale(domain=[-2, 2]),
+            ),
+            tooltip=[
+                alt.Tooltip("personne:N", title="Personne"),
+                alt.Tooltip("ecart:Q", title="Écart moyen", format="+.2f"),
+                alt.Tooltip("notes_partagees:Q", title="Notes partagées"),
+            ],
+        )
+    )
+    text = (
+        bars.mark_text(align="left", dx=4, color=GREY_TEXT)
+        .transform_calculate(etiquette=fr_format_expr("datum.ecart", "+.1f"))
+        .encode(text="etiquette:N", x=alt.value(0))
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=GREY_SECONDARY).encode(x="zero:Q")
+    )
+    return styled(
+        (bars + rule + text).properties(height=alt.Step(28)),
+        "Écart moyen de chaque personne au reste du panel sur les mêmes entretiens ; le tableau "
+        "sous le graphique donne chaque valeur et sa lecture.",
+    )
