@@ -36,11 +36,12 @@ for are written out in words.
 from __future__ import annotations
 
 import html
-import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -85,7 +86,11 @@ _EFFECT_ORDER = {code: i for i, code in enumerate(EFFECTS)}
 
 @dataclass(frozen=True)
 class Gap:
-    """One criterion still uncertain for one candidate, and why it matters (or not)."""
+    """One criterion still uncertain for one candidate, and why it matters (or not).
+
+    ``reason`` (names the other candidates involved: for the team's screen) and ``guide_reason``
+    (the same point naming nobody else: for the candidate's own file) are written in French when
+    first read, so listing thousands of gaps stays cheap."""
 
     candidate_id: str
     candidate_name: str
@@ -102,14 +107,28 @@ class Gap:
     score_if_worst: float
     score_if_best: float
     effects: tuple[str, ...]
-    reason: str  # names the other candidates involved: for the team's screen
-    guide_reason: str = ""  # same point naming nobody else: for the candidate's own file
     priority: int = 0  # 1 = first gap to probe for this candidate
     spread_stage: str | None = None  # stage code where that spread was seen
+    _source: tuple | None = field(default=None, compare=False, repr=False)
 
     @property
     def relevant(self) -> bool:
         return bool(self.effects)
+
+    @cached_property
+    def _head(self) -> str:
+        return _kinds_phrase(self.kinds, self.mean, self.spread, self.doubts, self.spread_stage)
+
+    @cached_property
+    def reason(self) -> str:
+        analysis, i, k = self._source
+        phrases = _effect_phrases(analysis, i, k, self.effects, self.position)
+        return f"{self._head} sur « {self.criterion_label} » : {' ; '.join(phrases)}."
+
+    @cached_property
+    def guide_reason(self) -> str:
+        n = self._source[0].shortlist_size
+        return f"{self._head} : {_own_effect(self.effects, n)}."
 
 
 # --- detection and relevance ----------------------------------------------------------------
@@ -306,71 +325,111 @@ def _find_gaps(
 
 
 _EFFECT_CODES = tuple(EFFECTS)
+# bit masks → the tuples they stand for, in the order of GAP_KINDS and EFFECTS
+_KIND_TUPLES = [
+    tuple(kind for bit, kind in enumerate(GAP_KINDS) if mask >> bit & 1)
+    for mask in range(1 << len(GAP_KINDS))
+]
+_EFFECT_TUPLES = [
+    tuple(code for bit, code in enumerate(_EFFECT_CODES) if mask >> bit & 1)
+    for mask in range(1 << len(_EFFECT_CODES))
+]
 
 
 def _write_gaps(a: GapAnalysis, rows: Sequence[int]) -> list[Gap]:
+    """The Gap objects of the given rows (in that order), each row's gaps by priority: decisive
+    first, then the strongest effect, the heaviest weight, must-haves, brief order. Sorted and
+    coded with numpy; the French sentences wait until they are read."""
     ev = a.evidence
-    crits = ev.criteria
-    names = ev.names
-    n = a.shortlist_size
-    scored_rows = [i for i in a.order.tolist() if a.place[i] > 0]
-    crit_rank = {c.id: (c.position, k) for k, c in enumerate(crits)}
-    stage_codes = SCORED_STAGE_CODES
-    gaps: list[Gap] = []
-    for i in rows:
-        ks = np.flatnonzero(a.is_gap[i]).tolist()
-        if not ks:
-            continue
-        cid = ev.candidate_ids[i]
-        pos = int(a.place[i]) if a.place[i] > 0 else None
-        leader = next((j for j in scored_rows if j != i), None)
-        means_i, spread_i = a.evidence.means[i].tolist(), ev.spread[i].tolist()
-        kind_rows = (
-            a.missing[i].tolist(),
-            a.partial[i].tolist(),
-            a.disagree[i].tolist(),
-            a.doubted[i].tolist(),
+    rows = np.asarray(rows, dtype=int)
+    if rows.size == 0 or not a.is_gap.any():
+        return []
+    gap_rows, gap_cols = np.nonzero(a.is_gap[rows])
+    if gap_rows.size == 0:
+        return []
+    cand_rows = rows[gap_rows]
+    kind_bits = (
+        a.missing.astype(int)
+        | a.partial.astype(int) << 1
+        | a.disagree.astype(int) << 2
+        | a.doubted.astype(int) << 3
+    )[cand_rows, gap_cols]
+    effects = a.effects[cand_rows, gap_cols]
+    effect_bits = (effects * (1 << np.arange(len(_EFFECT_CODES)))).sum(axis=1)
+    first_effect = np.where(effects.any(axis=1), effects.argmax(axis=1), len(_EFFECT_CODES))
+    crit_position = np.array([c.position for c in ev.criteria])
+    order = np.lexsort(
+        (
+            gap_cols,
+            crit_position[gap_cols],
+            ~ev.must_have[gap_cols],
+            -a.weights[gap_cols],
+            first_effect,
+            ~effects.any(axis=1),
+            gap_rows,
         )
-        found_rows = []
-        for k in ks:
-            crit = crits[k]
-            mean = None if kind_rows[0][k] else means_i[k]
-            sp = None if math.isnan(spread_i[k]) else spread_i[k]
-            sp_stage = stage_codes[ev.spread_stage[i, k]] if ev.spread_stage[i, k] >= 0 else None
-            found = ev.doubts.get((cid, crit.id), ())
-            kinds = tuple(
-                kind for kind, flags in zip(GAP_KINDS, kind_rows, strict=True) if flags[k]
+    )
+    gap_rows, gap_cols = gap_rows[order], gap_cols[order]
+    cand_rows = cand_rows[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(gap_rows)) + 1]
+    priority = np.arange(gap_rows.size) - np.repeat(starts, np.diff(np.r_[starts, gap_rows.size]))
+    crits = ev.criteria
+    cand_ids, names = ev.candidate_ids, ev.names
+    place = [int(p) if p > 0 else None for p in a.place.tolist()]
+    means, spread = ev.means.tolist(), ev.spread.tolist()
+    spread_stage = ev.spread_stage.tolist()
+    worst, best = a.worst.tolist(), a.best.tolist()
+    weights = a.weights.tolist()
+    doubts = ev.doubts
+    stage_codes = SCORED_STAGE_CODES
+    out = []
+    # Gap is frozen: its generated __init__ sets each field through object.__setattr__, which
+    # doubles the cost of listing thousands of gaps. Filling __dict__ gives the same object.
+    new, fields = object.__new__, _GAP_FIELDS
+    for i, k, kind, effect, prio in zip(
+        cand_rows.tolist(),
+        gap_cols.tolist(),
+        kind_bits[order].tolist(),
+        effect_bits[order].tolist(),
+        priority.tolist(),
+        strict=True,
+    ):
+        crit = crits[k]
+        cid = cand_ids[i]
+        sp = spread[i][k]
+        st = spread_stage[i][k]
+        gap = new(Gap)
+        gap.__dict__.update(
+            zip(
+                fields,
+                (
+                    cid,
+                    names[i],
+                    crit.id,
+                    crit.label,
+                    crit.statement,
+                    _KIND_TUPLES[kind],
+                    weights[k],
+                    crit.must_have,
+                    None if kind & 1 else means[i][k],
+                    None if sp != sp else sp,
+                    doubts.get((cid, crit.id), ()),
+                    place[i],
+                    worst[i][k],
+                    best[i][k],
+                    _EFFECT_TUPLES[effect],
+                    prio + 1,
+                    stage_codes[st] if st >= 0 else None,
+                    (a, i, k),
+                ),
+                strict=True,
             )
-            effects = tuple(
-                code for code, on in zip(_EFFECT_CODES, a.effects[i, k].tolist(), strict=True) if on
-            )
-            phrases = _effect_phrases(a, i, k, effects, pos, leader, scored_rows)
-            head = _kinds_phrase(kinds, mean, sp, found, sp_stage)
-            found_rows.append(
-                dict(
-                    candidate_id=cid,
-                    candidate_name=names[i],
-                    criterion_id=crit.id,
-                    criterion_label=crit.label,
-                    statement=crit.statement,
-                    kinds=kinds,
-                    weight=float(a.weights[k]),
-                    must_have=crit.must_have,
-                    mean=mean,
-                    spread=sp,
-                    doubts=tuple(found),
-                    position=pos,
-                    score_if_worst=float(a.worst[i, k]),
-                    score_if_best=float(a.best[i, k]),
-                    effects=effects,
-                    reason=f"{head} sur « {crit.label} » : {' ; '.join(phrases)}.",
-                    guide_reason=f"{head} : {_own_effect(effects, n)}.",
-                    spread_stage=sp_stage,
-                )
-            )
-        found_rows.sort(key=lambda g: _priority_key(g, crit_rank))
-        gaps.extend(Gap(**g, priority=p) for p, g in enumerate(found_rows, start=1))
-    return gaps
+        )
+        out.append(gap)
+    return out
+
+
+_GAP_FIELDS = tuple(f.name for f in dataclass_fields(Gap))
 
 
 def _effect_phrases(
@@ -379,13 +438,13 @@ def _effect_phrases(
     k: int,
     effects: Sequence[str],
     pos: int | None,
-    next_best: int | None,
-    scored_rows: Sequence[int],
 ) -> list[str]:
     """What a rating of 1 or 3 on this criterion would do to candidate i's place, in words."""
     names = a.evidence.names
     n = a.shortlist_size
     who = names[i]
+    scored_rows = [j for j in a.order.tolist() if a.place[j] > 0]
+    next_best = next((j for j in scored_rows if j != i), None)
     phrases: list[str] = []
     for effect in effects:
         if effect == "prend_la_tete":
@@ -445,17 +504,6 @@ def _own_effect(effects: Sequence[str], n: int) -> str:
     }
     said = [phrases[e] for e in effects]
     return " ; ".join(said) if said else "point à vérifier, sans effet attendu sur le classement"
-
-
-def _priority_key(gap: dict, crit_rank: Mapping[str, tuple[int, int]]) -> tuple:
-    """Decisive first, then the strongest effect, the heaviest weight, must-haves, brief order."""
-    return (
-        not gap["effects"],
-        min((_EFFECT_ORDER[e] for e in gap["effects"]), default=len(EFFECTS)),
-        -gap["weight"],
-        not gap["must_have"],
-        crit_rank[gap["criterion_id"]],
-    )
 
 
 def gaps_for_candidate(

@@ -203,21 +203,27 @@ def _first_place_shares(
     if n_cand == 0:
         return wins
     norm, known = _normalised(means)
-    norm_t, known_t = norm.T.copy(), known.T.copy()
     drawn = sample_weights(weights, spread=spread, samples=samples, seed=seed)
-    # Missing cells to draw: candidates with at least one rating only, sorted by candidate.
-    fill_rows = fill_cols = starts = owners = cdf = None
+    # Who can have a score in a draw: weighted evidence (a weight at 0 stays at 0 in every draw),
+    # or, when the missing means are drawn too, any rating at all. The others never lead.
+    rated = known.any(axis=1)
+    scored = rated if prior is not None else (known @ weights) > 0
+    cols = np.flatnonzero(scored)
+    if cols.size == 0:
+        return wins
+    norm_t, known_t = norm[cols].T.copy(), known[cols].T.copy()
+    # Missing cells to draw (candidates with a rating only), sorted by candidate.
     if prior is not None:
-        rated = known.any(axis=1)
-        fill_rows, fill_cols = np.nonzero((known == 0) & rated[:, None])
+        fill_rows, fill_cols = np.nonzero(known[cols] == 0)
         if fill_rows.size:
             owners, starts = np.unique(fill_rows, return_index=True)
             cdf = np.cumsum(prior, axis=1)[fill_cols, :2]  # cells × 2
             imputation_rng = np.random.default_rng([seed, 1])
         else:
             prior = None
-    block = max(16, _BLOCK_CELLS // max(n_cand, 1 if prior is None else fill_rows.size))
-    counted = 0
+    cells = cols.size if prior is None else max(cols.size, 2 * fill_rows.size)
+    block = max(16, _BLOCK_CELLS // cells)
+    local = np.zeros(cols.size)
     for start in range(0, samples, block):
         w = drawn[start : start + block]
         num = w @ norm_t
@@ -229,25 +235,23 @@ def _first_place_shares(
             wk = w[:, fill_cols]
             num[:, owners] += np.add.reduceat(wk * value, starts, axis=1)
             den[:, owners] += np.add.reduceat(wk, starts, axis=1)
-        score = np.full(den.shape, -np.inf)
-        np.divide(num, den, out=score, where=den > 0)
-        top = score.max(axis=1)
-        valid = np.isfinite(top)
-        if not valid.any():
-            continue
-        score, top = score[valid], top[valid]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = num / den
+        if spread >= 1:  # a factor of exactly 0 could leave a candidate without weight
+            score[~np.isfinite(score)] = -np.inf
+        rows = np.arange(w.shape[0])
+        best = score.argmax(axis=1)
+        top = score[rows, best]
         near = score >= (top - _NEAR_TIE)[:, None]
-        single = near.sum(axis=1) == 1
-        wins += np.bincount(score[single].argmax(axis=1), minlength=n_cand)
+        single = np.count_nonzero(near, axis=1) == 1
+        local += np.bincount(best[single], minlength=cols.size)
         if not single.all():
             # Close calls: the one tie rule decides who shares the first place.
             keys = tie_key(np.where(near[~single], score[~single], np.nan))
             firsts = keys == np.nanmax(keys, axis=1)[:, None]
-            wins += (1.0 / firsts.sum(axis=1)) @ firsts
-        counted += int(valid.sum())
-    if counted == 0:
-        return wins
-    return wins / counted
+            local += (1.0 / firsts.sum(axis=1)) @ firsts
+    wins[cols] = local / samples
+    return wins
 
 
 # --- 2. single-weight flip thresholds ------------------------------------------------------
@@ -788,9 +792,13 @@ def analyse(
     probabilities = rank_first_probabilities(means, w, spread=spread, samples=samples, seed=seed)
     if prior_counts is None:
         prior_counts = _observed_distribution(means)
-    with_missing = rank_first_probabilities_with_missing(
-        means, w, prior_counts, spread=spread, samples=samples, seed=seed
-    )
+    rated = ~np.isnan(means).all(axis=1)
+    if np.isnan(means[rated]).any():
+        with_missing = rank_first_probabilities_with_missing(
+            means, w, prior_counts, spread=spread, samples=samples, seed=seed
+        )
+    else:  # nothing to draw: the same draws give the same figure
+        with_missing = probabilities.copy()
     flips = weight_flip_thresholds(means, w, labels=labels, criterion_ids=crit_ids)
     missing = missing_could_change_winner(scores.worst, scores.best, scores.score)
     leader = missing.leader
