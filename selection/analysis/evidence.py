@@ -27,7 +27,7 @@ import gc
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import repeat
 from operator import attrgetter
 
@@ -66,6 +66,7 @@ class Doubt:
         return self.rater or self.interviewer
 
 
+@lru_cache(maxsize=65536)
 def name_sort_key(name: str) -> tuple[str, str]:
     """How names are listed everywhere (ties, tables): accents and case ignored first."""
     folded = unicodedata.normalize("NFKD", name)

@@ -204,7 +204,7 @@ def analyse_gaps(
         else np.full(len(ev.candidates), np.nan)
     )
     key = tie_key(score)
-    order, place = ranking_order(key, ev.names)
+    order, place = ranking_order(key, ev.names, ev.name_order)
 
     norm = np.where(known, (means - RATING_MIN) / (RATING_MAX - RATING_MIN), 0.0)
     num = (norm @ w)[:, None] - norm * w

@@ -92,13 +92,18 @@ def contribution_table(comparison: Comparison, view: str) -> pd.DataFrame:
 
 
 def probability_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The SMAA figures in words: weights varied only, and (when the frame has it) with the
+    missing evidence drawn too (see robustness.MISSING_PRIOR_HELP)."""
     ordered = frame.sort_values("probabilite_premier", ascending=False)
-    return pd.DataFrame(
-        {
-            "Candidat·e": ordered["candidat"],
-            "Probabilité d'être en tête": [fr_percent(p) for p in ordered["probabilite_premier"]],
-        }
-    )
+    columns = {
+        "Candidat·e": ordered["candidat"],
+        "Probabilité d'être en tête": [fr_percent(p) for p in ordered["probabilite_premier"]],
+    }
+    if "probabilite_premier_avec_manquantes" in ordered:
+        columns["Avec les preuves manquantes tirées au hasard"] = [
+            fr_percent(p) for p in ordered["probabilite_premier_avec_manquantes"]
+        ]
+    return pd.DataFrame(columns)
 
 
 def flips_table(frame: pd.DataFrame) -> pd.DataFrame:

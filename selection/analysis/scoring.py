@@ -59,15 +59,19 @@ def tie_key(values: np.ndarray | pd.Series | Sequence[float], scale: float = 1.0
     return np.rint(v * _TIE_FACTOR)
 
 
-def ranking_order(key: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def ranking_order(
+    key: np.ndarray, names: Sequence[str], name_pos: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(order, ranks) from tie keys: ``order`` lists row indices best first (NaN last), equal keys
     by name; ``ranks`` gives each row its rank (1 = first; equal keys share the smallest rank,
-    « 1, 1, 3 »), 0 where the key is NaN."""
+    « 1, 1, 3 »), 0 where the key is NaN. ``name_pos`` (each row's place when listed by name,
+    e.g. Evidence.name_order) saves sorting the names again."""
     key = np.asarray(key, dtype=float)
     n = key.shape[0]
-    name_pos = np.empty(n, dtype=int)
-    by_name = sorted(range(n), key=lambda i: (name_sort_key(names[i]), i))
-    name_pos[by_name] = np.arange(n)
+    if name_pos is None:
+        name_pos = np.empty(n, dtype=int)
+        by_name = sorted(range(n), key=lambda i: (name_sort_key(names[i]), i))
+        name_pos[by_name] = np.arange(n)
     missing = np.isnan(key)
     order = np.lexsort((name_pos, -np.nan_to_num(key, nan=0.0), missing))
     ranks = np.zeros(n, dtype=int)
@@ -280,6 +284,7 @@ def compare(
             "poids_total": float(w.sum()),
             "obligatoires": ev.must_have_states,
             "nb_notes": n_ratings,
+            "ordre_nom": ev.name_order,  # place when listed by name: how ties are listed
         }
     )
     table = rank(table)
@@ -299,7 +304,8 @@ def compare(
 
 def _unranked(table: pd.DataFrame) -> pd.DataFrame:
     key = tie_key(table["points_valides"], _scale(table, "points_valides"))
-    order, _ = ranking_order(key, list(table["candidat"]))
+    name_pos = table["ordre_nom"].to_numpy() if "ordre_nom" in table else None
+    order, _ = ranking_order(key, list(table["candidat"]), name_pos)
     ordered = table.iloc[order].reset_index(drop=True)
     return ordered.assign(rang=pd.array([pd.NA] * len(ordered), dtype="Int64"))
 
@@ -328,7 +334,8 @@ def rank(table: pd.DataFrame, by: str = "score") -> pd.DataFrame:
     """Order by score (no evidence last); equal scores — equal tie keys, see tie_key — share a
     rank and are listed by name."""
     key = score_key(table, by)
-    order, ranks = ranking_order(key, list(table["candidat"]))
+    name_pos = table["ordre_nom"].to_numpy() if "ordre_nom" in table else None
+    order, ranks = ranking_order(key, list(table["candidat"]), name_pos)
     ordered = table.iloc[order].reset_index(drop=True)
     if by != "score" and "nb_notes" in table:
         ordered[by] = ordered[by].where(ordered["nb_notes"] > 0)

@@ -385,3 +385,16 @@ def test_decision_relevance_agrees_with_re_ranking_through_compare(seed):
         assert ("entre" in gap.effects) == (now > n and best <= n and best != 1)
         assert ("sort" in gap.effects) == (now <= n and worst > n)
         assert ("perd_la_tete" in gap.effects) == (now == 1 and 1 < worst <= n)
+
+
+def test_a_listed_gap_is_a_plain_frozen_value_whose_sentences_do_not_change():
+    from dataclasses import FrozenInstanceError, replace
+
+    gaps = find_gaps(detection_snapshot())
+    gap = gaps[0]
+    with pytest.raises(FrozenInstanceError):
+        gap.weight = 3.0
+    copy = replace(gap)
+    assert copy == gap and hash(copy) == hash(gap)
+    assert copy.reason == gap.reason and copy.guide_reason == gap.guide_reason
+    assert gap.reason.startswith(gap.guide_reason.split(" : ")[0])

@@ -424,3 +424,31 @@ def test_the_summary_tells_solid_on_available_evidence_from_could_change_with_mi
     np.testing.assert_array_equal(full.probabilities, full.probabilities_with_missing)
     assert full.stability.code == "solide"
     assert "En tirant aussi au hasard" not in full.summary
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_leaving_out_people_who_can_never_lead_changes_no_figure(seed, monkeypatch):
+    """The draws skip candidates whose best case over the weight box (and the missing ratings)
+    stays below somebody's worst case: the figures must be exactly those of all the draws."""
+    from selection.analysis import robustness
+    from selection.analysis.robustness import rank_first_probabilities_with_missing
+
+    rng = np.random.default_rng(seed)
+    means = rng.choice(
+        [1.0, 1.5, 2.0, 2.5, 3.0, NAN], size=(40, 6), p=[0.1, 0.2, 0.2, 0.2, 0.2, 0.1]
+    )
+    means[:3] = np.clip(means[:3] + 1.0, 1, 3)  # a few strong people, the rest far behind
+    weights = rng.uniform(0.5, 3, 6)
+    counts = rng.integers(0, 6, size=(6, 3))
+    pruned = rank_first_probabilities(means, weights, samples=400)
+    pruned_missing = rank_first_probabilities_with_missing(means, weights, counts, samples=400)
+    kept = robustness._contenders(
+        *robustness._normalised(means), weights, np.arange(40), 0.3, imputed=False
+    )
+    assert kept.size < 40  # the case does leave people out
+    monkeypatch.setattr(robustness, "_contenders", lambda norm, known, w, cols, s, imputed: cols)
+    np.testing.assert_array_equal(pruned, rank_first_probabilities(means, weights, samples=400))
+    everyone = rank_first_probabilities_with_missing(means, weights, counts, samples=400)
+    # The imputations are drawn for the people kept only, so the random stream differs: the
+    # second figure agrees within noise (400 draws).
+    np.testing.assert_allclose(pruned_missing, everyone, atol=0.08)
