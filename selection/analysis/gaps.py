@@ -374,57 +374,49 @@ def _write_gaps(a: GapAnalysis, rows: Sequence[int]) -> list[Gap]:
     starts = np.r_[0, np.flatnonzero(np.diff(gap_rows)) + 1]
     priority = np.arange(gap_rows.size) - np.repeat(starts, np.diff(np.r_[starts, gap_rows.size]))
     crits = ev.criteria
+    ii, kk = cand_rows.tolist(), gap_cols.tolist()
+    kinds = kind_bits[order].tolist()
     cand_ids, names = ev.candidate_ids, ev.names
     place = [int(p) if p > 0 else None for p in a.place.tolist()]
-    means, spread = ev.means.tolist(), ev.spread.tolist()
-    spread_stage = ev.spread_stage.tolist()
-    worst, best = a.worst.tolist(), a.best.tolist()
+    crit_ids = [c.id for c in crits]
+    crit_labels = [c.label for c in crits]
+    statements = [c.statement for c in crits]
+    musts = [c.must_have for c in crits]
     weights = a.weights.tolist()
+    mean = ev.means[cand_rows, gap_cols].tolist()
+    spread = ev.spread[cand_rows, gap_cols].tolist()
+    stage = ev.spread_stage[cand_rows, gap_cols].tolist()
+    stage_codes = (*SCORED_STAGE_CODES, None)  # index −1 → None
     doubts = ev.doubts
-    stage_codes = SCORED_STAGE_CODES
-    out = []
+    gap_cids = [cand_ids[i] for i in ii]
+    gap_crit_ids = [crit_ids[k] for k in kk]
+    columns = (
+        gap_cids,
+        [names[i] for i in ii],
+        gap_crit_ids,
+        [crit_labels[k] for k in kk],
+        [statements[k] for k in kk],
+        [_KIND_TUPLES[b] for b in kinds],
+        [weights[k] for k in kk],
+        [musts[k] for k in kk],
+        [None if b & 1 else m for b, m in zip(kinds, mean, strict=True)],
+        [None if v != v else v for v in spread],
+        [doubts.get(key, ()) for key in zip(gap_cids, gap_crit_ids, strict=True)],
+        [place[i] for i in ii],
+        a.worst[cand_rows, gap_cols].tolist(),
+        a.best[cand_rows, gap_cols].tolist(),
+        [_EFFECT_TUPLES[b] for b in effect_bits[order].tolist()],
+        (priority + 1).tolist(),
+        [stage_codes[st] for st in stage],
+        [(a, i, k) for i, k in zip(ii, kk, strict=True)],
+    )
     # Gap is frozen: its generated __init__ sets each field through object.__setattr__, which
     # doubles the cost of listing thousands of gaps. Filling __dict__ gives the same object.
     new, fields = object.__new__, _GAP_FIELDS
-    for i, k, kind, effect, prio in zip(
-        cand_rows.tolist(),
-        gap_cols.tolist(),
-        kind_bits[order].tolist(),
-        effect_bits[order].tolist(),
-        priority.tolist(),
-        strict=True,
-    ):
-        crit = crits[k]
-        cid = cand_ids[i]
-        sp = spread[i][k]
-        st = spread_stage[i][k]
+    out = []
+    for values in zip(*columns, strict=True):
         gap = new(Gap)
-        gap.__dict__.update(
-            zip(
-                fields,
-                (
-                    cid,
-                    names[i],
-                    crit.id,
-                    crit.label,
-                    crit.statement,
-                    _KIND_TUPLES[kind],
-                    weights[k],
-                    crit.must_have,
-                    None if kind & 1 else means[i][k],
-                    None if sp != sp else sp,
-                    doubts.get((cid, crit.id), ()),
-                    place[i],
-                    worst[i][k],
-                    best[i][k],
-                    _EFFECT_TUPLES[effect],
-                    prio + 1,
-                    stage_codes[st] if st >= 0 else None,
-                    (a, i, k),
-                ),
-                strict=True,
-            )
-        )
+        gap.__dict__.update(zip(fields, values, strict=True))
         out.append(gap)
     return out
 

@@ -15,7 +15,9 @@ Three questions the decision meeting asks once the ranking is on screen (PRODUCT
    never counted as zero). In each draw the first place goes to the highest score; a tie shares it
    equally, so the probabilities of the candidates with a score sum to 1 and a candidate without
    any evidence gets 0. Defaults: spread 0.3, 2,000 draws, seed 20261128 — the same inputs always
-   give the same figures.
+   give the same figures. Candidates who cannot lead in any draw (their best score over the whole
+   box of weights stays below somebody's worst one; exact bound, see ``_contenders``) are left
+   out of the draws: no figure changes, most of the work is saved when many people are behind.
 
    **With the missing evidence too.** A second figure repeats the same draws (the same weights,
    so with every rating in both figures are exactly equal) and, in each draw, ALSO fills every
