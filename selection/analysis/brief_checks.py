@@ -7,6 +7,9 @@ from the beta.gouv.fr selection guide:
 - must-have and maximum-weight criteria are verified as early as possible: such a criterion whose
   first stage comes after the intra interview is flagged;
 - a criterion probed at no stage will never get evidence;
+- a criterion that no scored stage before the reference calls probes (only the culture stage,
+  which is advisory and never scored, and/or the reference calls) will have no evidence before
+  the calls: its must-have status stays « à confirmer » and the ranking ignores it until then;
 - the culture stage (adequation) is for the collaboration frame only. Rule chosen here: a criterion
   is a collaboration/values criterion when its category, compared without case or accents,
   contains one of CULTURE_CATEGORY_KEYWORDS (collaboration, posture, valeurs, motivation,
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 
 from selection.domain.labels import CRITERION_PHRASE_PREFIX
 from selection.domain.model import Criterion
-from selection.domain.stages import CULTURE, INTRA, STAGE_BY_CODE, STAGES, stage_index
+from selection.domain.stages import CULTURE, INTRA, REFERENCES, STAGE_BY_CODE, STAGES, stage_index
 
 MAX_CRITERIA_PER_STAGE = 4
 
@@ -45,6 +48,7 @@ CULTURE_CATEGORY_KEYWORDS: tuple[str, ...] = (
 TOO_MANY_AT_STAGE = "too_many_at_stage"
 LATE_KEY_CHECK = "late_key_check"
 NO_STAGE = "no_stage"
+NO_EVIDENCE_BEFORE_REFERENCES = "no_evidence_before_references"
 JOB_SKILL_AT_CULTURE = "job_skill_at_culture"
 PHRASING = "phrasing"
 
@@ -68,6 +72,7 @@ def check_brief(criteria: Sequence[Criterion]) -> list[BriefWarning]:
         *_too_many_per_stage(ordered),
         *_late_key_checks(ordered),
         *_without_stage(ordered),
+        *_no_evidence_before_references(ordered),
         *_job_skills_at_culture(ordered),
         *_phrasing(ordered),
     ]
@@ -142,6 +147,29 @@ def _without_stage(criteria: Sequence[Criterion]) -> list[BriefWarning]:
                 f"{_enumerate(labels)}. Affectez-les à au moins une étape."
             ),
             criterion_labels=labels,
+        )
+    ]
+
+
+def _no_evidence_before_references(criteria: Sequence[Criterion]) -> list[BriefWarning]:
+    before = {s.code for s in STAGES if s.scored and stage_index(s.code) < stage_index(REFERENCES)}
+    labels = tuple(
+        c.label for c in criteria if _known_stages(c) and not before.intersection(c.stages)
+    )
+    if not labels:
+        return []
+    return [
+        BriefWarning(
+            code=NO_EVIDENCE_BEFORE_REFERENCES,
+            message_fr=(
+                "Aucune étape notée avant la prise de références n'aborde ces critères : ils "
+                "n'auront aucune preuve avant les appels, et aucune du tout s'ils ne sont "
+                "abordés qu'en entretien d'adéquation (consultatif, jamais compté dans le "
+                f"score) : {_enumerate(labels)}. Pour les noter plus tôt, ajoutez-les à la "
+                "préqualification, à l'entretien intra ou à la mise en situation."
+            ),
+            criterion_labels=labels,
+            stage=REFERENCES,
         )
     ]
 

@@ -7,56 +7,62 @@ only (the culture stage is advisory and never counts), of one or more kinds:
 - ``sans_preuve``: no submitted rating at any scored stage;
 - ``partiel``: the mean rating is in [1.5, 2.5) — partly demonstrated, not validated
   (``PARTIAL_MIN`` and :data:`selection.analysis.scoring.VALIDATION_THRESHOLD`);
-- ``desaccord``: the interviewers' own means differ by at least ``DISAGREEMENT_SPREAD`` (2 points
-  on the 1–3 scale: one saw no evidence where another saw concrete proof);
-- ``doute``: an interviewer ticked « doute » on a submitted evaluation (with its note).
+- ``desaccord``: two interviewers of the SAME stage rated it ``DISAGREEMENT_SPREAD`` (2 points on
+  the 1–3 scale) apart or more: one saw no evidence where another saw concrete proof in the same
+  interview (the within-stage spread of :mod:`selection.analysis.evidence`);
+- ``doute``: a submitted evaluation with « doute » ticked or a doubt note typed.
 
 Criteria weighted 0 are left out: by the team's own choice they cannot change the ranking.
 Candidates without any rating yet are left out too: everything is unknown about them, which the
 progress view already says.
 
 **Decision relevance.** For each gap the candidate's mean on that criterion is replaced by 1 (worst)
-and by 3 (best), every other rating unchanged, and the candidate is re-ranked with the same score as
-:func:`selection.analysis.scoring.weighted_scores`. The gap is decisive when one of these cases would change
-who leads, or move the candidate into or out of the first ``shortlist_size`` places; a gap on a
-must-have criterion is decisive too for a candidate who is, or could be, in those places (not
-validated, it would make the candidate impossible to retain). Gaps are ranked decisive first, then
-by the size of the effect, then by weight.
+and by 3 (best), every other rating unchanged, and the candidate's place is read again with the
+same score as :func:`selection.analysis.scoring.weighted_scores` and the one tie rule of
+:func:`selection.analysis.scoring.tie_key` (a candidate's place is 1 + the number of others
+strictly ahead; equal scores share a place). The gap is decisive when one of these cases would
+change who leads (or let the candidate share the lead), or move the candidate into or out of the
+first ``shortlist_size`` places; a gap on a must-have criterion is decisive too for a candidate who
+is, or could be, in those places (not validated, it would make the candidate impossible to
+retain). Gaps are ranked decisive first, then by the size of the effect, then by weight.
 
 By default the ranking is among candidates still in the process (not stopped), as in the
 decision meeting's « candidatures actives » view; pass ``candidate_ids`` to choose the set.
+Everything is computed from one :class:`selection.analysis.evidence.Evidence` (pass it instead of
+the snapshot to reuse it); the detection and the places are vectorised, and only the gaps asked
+for are written out in words.
 """
 
 from __future__ import annotations
 
-import math
+import gc
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from selection.analysis.progress import candidate_status
+from selection.analysis.evidence import Doubt as Doubt
+from selection.analysis.evidence import Evidence, as_evidence
 from selection.analysis.scoring import (
     DISAGREEMENT_SPREAD,
     RATING_MAX,
     RATING_MIN,
     VALIDATION_THRESHOLD,
-    mean_matrix,
-    ratings_frame,
-    spread_matrix,
+    ranking_order,
+    tie_key,
     weighted_scores,
 )
 from selection.domain.formatting import fr_number
 from selection.domain.model import RecruitmentSnapshot, ValidationError
-from selection.domain.stages import SCORED_STAGE_CODES
+from selection.domain.stages import SCORED_STAGE_CODES, STAGE_BY_CODE
 
 PARTIAL_MIN = 1.5
 DEFAULT_SHORTLIST = 3
 # Questions that fit the 6–8 minutes of the competency part of the call.
 GUIDE_COMFORTABLE_QUESTIONS = 3
-# Scores (0–1) equal to this many decimals are a tie: float noise must not break one.
-_DECIMALS = 11
 
 GAP_KINDS: dict[str, str] = {
     "sans_preuve": "Aucune preuve",
@@ -77,15 +83,12 @@ _EFFECT_ORDER = {code: i for i, code in enumerate(EFFECTS)}
 
 
 @dataclass(frozen=True)
-class Doubt:
-    interviewer: str
-    stage: str
-    note: str
-
-
-@dataclass(frozen=True)
 class Gap:
-    """One criterion still uncertain for one candidate, and why it matters (or not)."""
+    """One criterion still uncertain for one candidate, and why it matters (or not).
+
+    ``reason`` (names the other candidates involved: for the team's screen) and ``guide_reason``
+    (the same point naming nobody else: for the candidate's own file) are written in French when
+    first read, so listing thousands of gaps stays cheap."""
 
     candidate_id: str
     candidate_name: str
@@ -96,79 +99,172 @@ class Gap:
     weight: float
     must_have: bool
     mean: float | None
-    spread: float | None
+    spread: float | None  # largest within-stage spread between interviewers
     doubts: tuple[Doubt, ...]
-    position: int | None  # current place, 1 = leads; None when the candidate has no score
+    position: int | None  # current place, 1 = leads (shared on a tie); None without a score
     score_if_worst: float
     score_if_best: float
     effects: tuple[str, ...]
-    reason: str  # names the other candidates involved: for the team's screen
-    guide_reason: str = ""  # same point naming nobody else: for the candidate's own file
     priority: int = 0  # 1 = first gap to probe for this candidate
+    spread_stage: str | None = None  # stage code where that spread was seen
+    _source: tuple | None = field(default=None, compare=False, repr=False)
 
     @property
     def relevant(self) -> bool:
         return bool(self.effects)
 
+    @cached_property
+    def _head(self) -> str:
+        return _kinds_phrase(self.kinds, self.mean, self.spread, self.doubts, self.spread_stage)
+
+    @cached_property
+    def reason(self) -> str:
+        analysis, i, k = self._source
+        phrases = _effect_phrases(analysis, i, k, self.effects, self.position)
+        return f"{self._head} sur « {self.criterion_label} » : {' ; '.join(phrases)}."
+
+    @cached_property
+    def guide_reason(self) -> str:
+        n = self._source[0].shortlist_size
+        return f"{self._head} : {_own_effect(self.effects, n)}."
+
 
 # --- detection and relevance ----------------------------------------------------------------
 
 
-def _comparison_set(snapshot: RecruitmentSnapshot, candidate_ids: Sequence[str] | None) -> list:
-    if candidate_ids is not None:
-        wanted = set(candidate_ids)
-        return [c for c in snapshot.candidates if c.id in wanted]
-    # The status follows from the decisions alone; leaving the evaluations out keeps this cheap.
-    decided = RecruitmentSnapshot(
-        snapshot.recruitment, [], snapshot.candidates, [], snapshot.decisions
+def _active_ids(ev: Evidence) -> list[str]:
+    return [cid for cid, st in zip(ev.candidate_ids, ev.status, strict=True) if st != "arrete"]
+
+
+def _places(key_trial: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """For each candidate i and criterion k: the place (1 = first) candidate i would hold if its
+    tie key were key_trial[i, k] — 1 + the number of OTHER scored candidates strictly ahead
+    (equal keys share a place). Vectorised with one sort of the current keys."""
+    scored = np.sort(key[~np.isnan(key)])
+    above = scored.size - np.searchsorted(scored, key_trial, side="right")
+    own = np.nan_to_num(key, nan=-np.inf)[:, None]
+    above = above - (own > key_trial)
+    return np.where(np.isnan(key_trial), np.iinfo(np.int64).max, above + 1)
+
+
+@dataclass
+class GapAnalysis:
+    """The gap detection of one comparison set as arrays (candidates × criteria, rows in the
+    evidence's order): what :func:`find_gaps` writes out in words. Cheap to compute for every
+    candidate; :meth:`gaps` builds the :class:`Gap` objects only for the rows asked for."""
+
+    evidence: Evidence
+    weights: np.ndarray
+    shortlist_size: int
+    score: np.ndarray
+    key: np.ndarray
+    order: np.ndarray  # rows best first (scored by rank then name, unscored last)
+    place: np.ndarray  # shared rank, 0 without a score
+    is_gap: np.ndarray
+    missing: np.ndarray
+    partial: np.ndarray
+    disagree: np.ndarray
+    doubted: np.ndarray
+    worst: np.ndarray
+    best: np.ndarray
+    worst_place: np.ndarray
+    best_place: np.ndarray
+    best_key: np.ndarray
+    effects: np.ndarray  # candidates × criteria × len(EFFECTS), bool
+
+    @property
+    def decisive(self) -> np.ndarray:
+        return self.is_gap & self.effects.any(axis=2)
+
+    def gaps(self, rows: Sequence[int] | None = None) -> list[Gap]:
+        return _write_gaps(self, self.order if rows is None else rows)
+
+
+def analyse_gaps(
+    source: RecruitmentSnapshot | Evidence,
+    weights: Mapping[str, float] | None = None,
+    shortlist_size: int = DEFAULT_SHORTLIST,
+    candidate_ids: Sequence[str] | None = None,
+) -> GapAnalysis:
+    """Detect every gap and its effect on the decision, for every compared candidate, in arrays
+    (see the module docstring)."""
+    if shortlist_size < 1:
+        raise ValidationError("La sélection finale compte au moins une personne.")
+    ev = as_evidence(source)
+    ev = ev.subset(_active_ids(ev) if candidate_ids is None else candidate_ids)
+    w = ev.weight_vector(weights)
+    n = shortlist_size
+    means = ev.means
+    known = ~np.isnan(means)
+    score = (
+        weighted_scores(means, w).score
+        if len(ev.criteria) and w.sum() > 0
+        else np.full(len(ev.candidates), np.nan)
     )
-    status = candidate_status(decided)
-    stopped = set(status.loc[status["statut"] == "arrete", "candidate_id"])
-    return [c for c in snapshot.candidates if c.id not in stopped]
+    key = tie_key(score)
+    order, place = ranking_order(key, ev.names, ev.name_order)
 
+    norm = np.where(known, (means - RATING_MIN) / (RATING_MAX - RATING_MIN), 0.0)
+    num = (norm @ w)[:, None] - norm * w
+    den = (known @ w)[:, None] - known * w
+    with np.errstate(invalid="ignore", divide="ignore"):
+        worst = np.where(den + w > 0, num / (den + w), np.nan)
+        best = np.where(den + w > 0, (num + w) / (den + w), np.nan)
+    worst_key, best_key = tie_key(worst), tie_key(best)
+    worst_place = _places(worst_key, key)
+    best_place = _places(best_key, key)
 
-def _doubts(snapshot: RecruitmentSnapshot) -> dict[tuple[str, str], list[Doubt]]:
-    found: dict[tuple[str, str], list[Doubt]] = {}
-    for e in snapshot.evaluations:
-        if e.doubt and e.status == "soumis" and e.stage in SCORED_STAGE_CODES:
-            found.setdefault((e.candidate_id, e.criterion_id), []).append(
-                Doubt(e.interviewer, e.stage, (e.doubt_note or "").strip())
-            )
-    return found
+    missing = ~known
+    partial = known & (np.nan_to_num(means) >= PARTIAL_MIN) & (means < VALIDATION_THRESHOLD)
+    disagree = np.nan_to_num(ev.spread) >= DISAGREEMENT_SPREAD
+    doubted = ev.doubted()
+    is_gap = (missing | partial | disagree | doubted) & (w > 0) & known.any(axis=1)[:, None]
 
-
-def _places_ahead(trial: np.ndarray, score: np.ndarray, order_key: np.ndarray) -> np.ndarray:
-    """For each candidate i and criterion k: how many *other* scored candidates would rank ahead of
-    i if i's score were trial[i, k]; a tie goes to the candidate listed first (by name, as in
-    compare). Vectorised: scores are rounded so that float noise is a tie, then ties are counted
-    on a combined (score, order) integer key."""
-    n = score.shape[0]
-    scored = ~np.isnan(score)
-    rounded = np.round(score[scored], _DECIMALS)
-    values, value_rank = np.unique(rounded, return_inverse=True)
-    keys = np.sort(value_rank * (n + 1) + order_key[scored])
-    probe = np.round(trial, _DECIMALS)
-    above = rounded.size - np.searchsorted(np.sort(rounded), probe, side="right")
-    own = np.round(np.nan_to_num(score, nan=-np.inf), _DECIMALS)[:, None]
-    above -= own > probe
-    if values.size:
-        at = np.minimum(np.searchsorted(values, probe), values.size - 1)
-        base = at * (n + 1)
-        tied_first = np.searchsorted(keys, base + order_key[:, None]) - np.searchsorted(keys, base)
-        above += np.where(values[at] == probe, tied_first, 0)
-    return np.where(np.isnan(trial), np.iinfo(int).max, above)
+    now = np.where(place > 0, place, np.iinfo(np.int64).max)[:, None]
+    leads = now == 1
+    in_top = now <= n
+    take = ~leads & (best_place == 1)
+    enter = ~in_top & (best_place <= n) & ~take
+    leave = in_top & (worst_place > n) & (n > 1)
+    lose = leads & (worst_place > 1) & ~leave
+    must = ev.must_have[None, :] & (in_top | (best_place <= n))
+    effects = np.stack([take, lose, enter, leave, must], axis=2) & is_gap[:, :, None]
+    return GapAnalysis(
+        evidence=ev,
+        weights=w,
+        shortlist_size=n,
+        score=score,
+        key=key,
+        order=order,
+        place=place,
+        is_gap=is_gap,
+        missing=missing,
+        partial=partial,
+        disagree=disagree,
+        doubted=doubted,
+        worst=worst,
+        best=best,
+        worst_place=worst_place,
+        best_place=best_place,
+        best_key=best_key,
+        effects=effects,
+    )
 
 
 def _trim(value: float) -> str:
     return fr_number(value, 1).removesuffix(",0")
 
 
-def _places(n: int) -> str:
+def _places_phrase(n: int) -> str:
     return "la première place" if n == 1 else f"les {n} premières places"
 
 
 def _kinds_phrase(
-    kinds: Sequence[str], mean: float | None, spread: float | None, doubts: Sequence[Doubt]
+    kinds: Sequence[str],
+    mean: float | None,
+    spread: float | None,
+    doubts: Sequence[Doubt],
+    spread_stage: str | None = None,
 ) -> str:
     parts = []
     for kind in kinds:
@@ -177,7 +273,12 @@ def _kinds_phrase(
         elif kind == "partiel":
             parts.append(f"preuve partielle (moyenne {_trim(mean)} sur 3)")
         elif kind == "desaccord":
-            parts.append(f"désaccord entre les personnes (écart de {_trim(spread)} points)")
+            where = (
+                f" à l'étape « {STAGE_BY_CODE[spread_stage].label} »"
+                if spread_stage in STAGE_BY_CODE
+                else ""
+            )
+            parts.append(f"désaccord entre les personnes (écart de {_trim(spread)} points{where})")
         elif kind == "doute":
             notes = [d.note for d in doubts if d.note]
             parts.append(f"doute noté (« {notes[0]} »)" if len(notes) == 1 else "doute noté")
@@ -186,7 +287,7 @@ def _kinds_phrase(
 
 
 def find_gaps(
-    snapshot: RecruitmentSnapshot,
+    snapshot: RecruitmentSnapshot | Evidence,
     weights: Mapping[str, float] | None = None,
     shortlist_size: int = DEFAULT_SHORTLIST,
     candidate_ids: Sequence[str] | None = None,
@@ -197,7 +298,7 @@ def find_gaps(
 
 
 def _find_gaps(
-    snapshot: RecruitmentSnapshot,
+    source: RecruitmentSnapshot | Evidence,
     weights: Mapping[str, float] | None,
     shortlist_size: int,
     candidate_ids: Sequence[str] | None,
@@ -209,162 +310,185 @@ def _find_gaps(
     every compared candidate)."""
     if shortlist_size < 1:
         raise ValidationError("La sélection finale compte au moins une personne.")
-    crits = list(snapshot.criteria)
-    cands = _comparison_set(snapshot, candidate_ids)
-    if not crits or not cands:
+    ev = as_evidence(source)
+    if not ev.criteria or not ev.candidates:
         return []
-    weights = weights or {}
-    w = np.array([float(weights.get(c.id, c.weight)) for c in crits])
-    cand_ids = [c.id for c in cands]
+    analysis = analyse_gaps(ev, weights, shortlist_size, candidate_ids)
+    rows = analysis.order.tolist()
+    if only_id is not None:
+        rows = [i for i in rows if analysis.evidence.candidate_ids[i] == only_id]
+    if only_top:
+        rows = [i for i in rows if 0 < analysis.place[i] <= shortlist_size]
+    return analysis.gaps(rows)
+
+
+_EFFECT_CODES = tuple(EFFECTS)
+# bit masks → the tuples they stand for, in the order of GAP_KINDS and EFFECTS
+_KIND_TUPLES = [
+    tuple(kind for bit, kind in enumerate(GAP_KINDS) if mask >> bit & 1)
+    for mask in range(1 << len(GAP_KINDS))
+]
+_EFFECT_TUPLES = [
+    tuple(code for bit, code in enumerate(_EFFECT_CODES) if mask >> bit & 1)
+    for mask in range(1 << len(_EFFECT_CODES))
+]
+
+
+def _write_gaps(a: GapAnalysis, rows: Sequence[int]) -> list[Gap]:
+    """The Gap objects of the given rows (in that order), each row's gaps by priority: decisive
+    first, then the strongest effect, the heaviest weight, must-haves, brief order. Sorted and
+    coded with numpy; the French sentences wait until they are read."""
+    ev = a.evidence
+    rows = np.asarray(rows, dtype=int)
+    if rows.size == 0 or not a.is_gap.any():
+        return []
+    gap_rows, gap_cols = np.nonzero(a.is_gap[rows])
+    if gap_rows.size == 0:
+        return []
+    cand_rows = rows[gap_rows]
+    kind_bits = (
+        a.missing.astype(int)
+        | a.partial.astype(int) << 1
+        | a.disagree.astype(int) << 2
+        | a.doubted.astype(int) << 3
+    )[cand_rows, gap_cols]
+    effects = a.effects[cand_rows, gap_cols]
+    effect_bits = (effects * (1 << np.arange(len(_EFFECT_CODES)))).sum(axis=1)
+    first_effect = np.where(effects.any(axis=1), effects.argmax(axis=1), len(_EFFECT_CODES))
+    crit_position = np.array([c.position for c in ev.criteria])
+    order = np.lexsort(
+        (
+            gap_cols,
+            crit_position[gap_cols],
+            ~ev.must_have[gap_cols],
+            -a.weights[gap_cols],
+            first_effect,
+            ~effects.any(axis=1),
+            gap_rows,
+        )
+    )
+    gap_rows, gap_cols = gap_rows[order], gap_cols[order]
+    cand_rows = cand_rows[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(gap_rows)) + 1]
+    priority = np.arange(gap_rows.size) - np.repeat(starts, np.diff(np.r_[starts, gap_rows.size]))
+    crits = ev.criteria
+    ii, kk = cand_rows.tolist(), gap_cols.tolist()
+    kinds = kind_bits[order].tolist()
+    cand_ids, names = ev.candidate_ids, ev.names
+    place = [int(p) if p > 0 else None for p in a.place.tolist()]
     crit_ids = [c.id for c in crits]
-    ratings = ratings_frame(snapshot)
-    means = mean_matrix(ratings, cand_ids, crit_ids)
-    spread = spread_matrix(ratings, cand_ids, crit_ids)
-    score = weighted_scores(means, w).score
-    doubts = _doubts(snapshot)
-
-    names = [c.name for c in cands]
-    by_name = sorted(range(len(cands)), key=lambda i: (names[i], i))
-    order_key = np.empty(len(cands), dtype=int)
-    order_key[by_name] = np.arange(len(cands))
-    # Same rounding as _places_ahead, so a float-noise difference is a tie in both.
-    rounded = np.round(np.nan_to_num(score, nan=-1.0), _DECIMALS).tolist()
-    ranking = sorted(range(len(cands)), key=lambda i: (-rounded[i], order_key[i]))
-    scored_ranking = [i for i in ranking if not np.isnan(score[i])]
-    position = np.full(len(cands), -1)
-    position[scored_ranking] = np.arange(len(scored_ranking))
-
-    known = ~np.isnan(means)
-    norm = np.where(known, (means - RATING_MIN) / (RATING_MAX - RATING_MIN), 0.0)
-    num = (norm @ w)[:, None] - norm * w
-    den = (known @ w)[:, None] - known * w
-    with np.errstate(invalid="ignore", divide="ignore"):
-        worst = np.where(den + w > 0, num / (den + w), np.nan)
-        best = np.where(den + w > 0, (num + w) / (den + w), np.nan)
-    worst_place = _places_ahead(worst, score, order_key)
-    best_place = _places_ahead(best, score, order_key)
-
-    missing = ~known
-    partial = known & (np.nan_to_num(means) >= PARTIAL_MIN) & (means < VALIDATION_THRESHOLD)
-    disagree = np.nan_to_num(spread) >= DISAGREEMENT_SPREAD
-    doubted = np.zeros_like(known)
-    row = {cid: i for i, cid in enumerate(cand_ids)}
-    col = {cid: k for k, cid in enumerate(crit_ids)}
-    for cand_id, crit_id in doubts:
-        if cand_id in row and crit_id in col:
-            doubted[row[cand_id], col[crit_id]] = True
-    is_gap = (missing | partial | disagree | doubted) & (w > 0) & known.any(axis=1)[:, None]
-
-    n = shortlist_size
-    crit_rank = {c.id: (c.position, k) for k, c in enumerate(crits)}
-    means_l, spread_l = means.tolist(), spread.tolist()
-    worst_l, best_l = worst.tolist(), best.tolist()
-    worst_pl, best_pl = worst_place.tolist(), best_place.tolist()
-    gaps: list[Gap] = []
-    for i in ranking:
-        if only_id is not None and cand_ids[i] != only_id:
-            continue
-        if only_top and not 0 <= position[i] < n:
-            continue
-        ks = np.flatnonzero(is_gap[i]).tolist()
-        if not ks:
-            continue
-        pos = int(position[i]) if position[i] >= 0 else None
-        found_rows = []
-        for k in ks:
-            crit = crits[k]
-            mean = None if missing[i, k] else means_l[i][k]
-            sp = None if math.isnan(spread_l[i][k]) else spread_l[i][k]
-            found = doubts.get((cand_ids[i], crit.id), [])
-            kinds = [
-                kind
-                for kind, flag in (
-                    ("sans_preuve", missing[i, k]),
-                    ("partiel", partial[i, k]),
-                    ("desaccord", disagree[i, k]),
-                    ("doute", doubted[i, k]),
-                )
-                if flag
-            ]
-            effects, phrases = _effects(
-                i, pos, worst_pl[i][k], best_pl[i][k], crit.must_have, n, names, scored_ranking
-            )
-            head = _kinds_phrase(kinds, mean, sp, found)
-            found_rows.append(
-                dict(
-                    candidate_id=cand_ids[i],
-                    candidate_name=names[i],
-                    criterion_id=crit.id,
-                    criterion_label=crit.label,
-                    statement=crit.statement,
-                    kinds=tuple(kinds),
-                    weight=float(w[k]),
-                    must_have=crit.must_have,
-                    mean=mean,
-                    spread=sp,
-                    doubts=tuple(found),
-                    position=None if pos is None else pos + 1,
-                    score_if_worst=worst_l[i][k],
-                    score_if_best=best_l[i][k],
-                    effects=effects,
-                    reason=f"{head} sur « {crit.label} » : {' ; '.join(phrases)}.",
-                    guide_reason=f"{head} : {_own_effect(effects, n)}.",
-                )
-            )
-        found_rows.sort(key=lambda g: _priority_key(g, crit_rank))
-        gaps.extend(Gap(**g, priority=p) for p, g in enumerate(found_rows, start=1))
-    return gaps
+    crit_labels = [c.label for c in crits]
+    statements = [c.statement for c in crits]
+    musts = [c.must_have for c in crits]
+    weights = a.weights.tolist()
+    mean = ev.means[cand_rows, gap_cols].tolist()
+    spread = ev.spread[cand_rows, gap_cols].tolist()
+    stage = ev.spread_stage[cand_rows, gap_cols].tolist()
+    stage_codes = (*SCORED_STAGE_CODES, None)  # index −1 → None
+    doubts = ev.doubts
+    gap_cids = [cand_ids[i] for i in ii]
+    gap_crit_ids = [crit_ids[k] for k in kk]
+    columns = (
+        gap_cids,
+        [names[i] for i in ii],
+        gap_crit_ids,
+        [crit_labels[k] for k in kk],
+        [statements[k] for k in kk],
+        [_KIND_TUPLES[b] for b in kinds],
+        [weights[k] for k in kk],
+        [musts[k] for k in kk],
+        [None if b & 1 else m for b, m in zip(kinds, mean, strict=True)],
+        [None if v != v else v for v in spread],
+        [doubts.get(key, ()) for key in zip(gap_cids, gap_crit_ids, strict=True)],
+        [place[i] for i in ii],
+        a.worst[cand_rows, gap_cols].tolist(),
+        a.best[cand_rows, gap_cols].tolist(),
+        [_EFFECT_TUPLES[b] for b in effect_bits[order].tolist()],
+        (priority + 1).tolist(),
+        [stage_codes[st] for st in stage],
+        [(a, i, k) for i, k in zip(ii, kk, strict=True)],
+    )
+    # Gap is frozen: its generated __init__ sets each field through object.__setattr__, which
+    # doubles the cost of listing thousands of gaps. Filling __dict__ gives the same object.
+    # The cyclic collector is paused meanwhile: tens of thousands of new objects would trigger
+    # full collections that walk every object of the snapshot (the median time doubled at
+    # 10,000 candidates). It is restored as it was.
+    new, fields = object.__new__, _GAP_FIELDS
+    out = []
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for values in zip(*columns, strict=True):
+            gap = new(Gap)
+            gap.__dict__.update(zip(fields, values, strict=True))
+            out.append(gap)
+    finally:
+        if enabled:
+            gc.enable()
+    return out
 
 
-def _effects(
+_GAP_FIELDS = tuple(f.name for f in dataclass_fields(Gap))
+
+
+def _effect_phrases(
+    a: GapAnalysis,
     i: int,
+    k: int,
+    effects: Sequence[str],
     pos: int | None,
-    worst_pos: int,
-    best_pos: int,
-    must_have: bool,
-    n: int,
-    names: Sequence[str],
-    scored_ranking: Sequence[int],
-) -> tuple[tuple[str, ...], list[str]]:
+) -> list[str]:
     """What a rating of 1 or 3 on this criterion would do to candidate i's place, in words."""
+    names = a.evidence.names
+    n = a.shortlist_size
     who = names[i]
-    in_top = pos is not None and pos < n
-    leads = pos == 0
-    effects: list[str] = []
+    scored_rows = [j for j in a.order.tolist() if a.place[j] > 0]
+    next_best = next((j for j in scored_rows if j != i), None)
     phrases: list[str] = []
-    if not leads and best_pos == 0:
-        effects.append("prend_la_tete")
-        phrases.append(
-            f"une note de 3 ferait passer {who} devant {names[scored_ranking[0]]}, "
-            "aujourd'hui en tête"
-            if scored_ranking
-            else f"une note de 3 placerait {who} en tête"
-        )
-    elif not in_top and best_pos < n:
-        effects.append("entre")
-        phrases.append(f"une note de 3 ferait entrer {who} dans {_places(n)}")
-    if in_top and worst_pos >= n and n > 1:
-        effects.append("sort")
-        phrases.append(f"une note de 1 ferait sortir {who} {_places(n).replace('les', 'des', 1)}")
-    elif leads and worst_pos > 0:
-        effects.append("perd_la_tete")
-        phrases.append(f"une note de 1 ferait passer {names[scored_ranking[1]]} devant {who}")
-    if must_have and (in_top or best_pos < n):
-        effects.append("obligatoire")
-        phrases.append(
-            f"critère obligatoire : sans validation, {who} ne pourrait pas être retenu·e"
-        )
-    if not effects:
-        if leads:
+    for effect in effects:
+        if effect == "prend_la_tete":
+            leaders = [j for j in scored_rows if a.place[j] == 1]
+            top_key = a.key[leaders[0]] if leaders else np.nan
+            if not leaders:
+                phrases.append(f"une note de 3 placerait {who} en tête")
+            elif a.best_key[i, k] > top_key:
+                phrases.append(
+                    f"une note de 3 ferait passer {who} devant {_names(names, leaders)}, "
+                    "aujourd'hui en tête"
+                )
+            else:
+                phrases.append(
+                    f"une note de 3 mettrait {who} à égalité en tête avec {_names(names, leaders)}"
+                )
+        elif effect == "entre":
+            phrases.append(f"une note de 3 ferait entrer {who} dans {_places_phrase(n)}")
+        elif effect == "sort":
+            phrases.append(
+                f"une note de 1 ferait sortir {who} {_places_phrase(n).replace('les', 'des', 1)}"
+            )
+        elif effect == "perd_la_tete":
+            other = names[next_best] if next_best is not None else "une autre personne"
+            phrases.append(f"une note de 1 ferait passer {other} devant {who}")
+        elif effect == "obligatoire":
+            phrases.append(
+                f"critère obligatoire : sans validation, {who} ne pourrait pas être retenu·e"
+            )
+    if not phrases:
+        if pos == 1:
             where = "en tête"
-        elif in_top:
-            where = f"dans {_places(n)}"
+        elif pos is not None and pos <= n:
+            where = f"dans {_places_phrase(n)}"
         elif n == 1:
             where = "derrière la personne en tête"
         else:
-            where = f"hors {_places(n).replace('les', 'des', 1)}"
+            where = f"hors {_places_phrase(n).replace('les', 'des', 1)}"
         phrases.append(f"quelle que soit la note (de 1 à 3), {who} resterait {where}")
-    return tuple(effects), phrases
+    return phrases
+
+
+def _names(names: Sequence[str], rows: Sequence[int]) -> str:
+    shown = [names[j] for j in rows]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " et " + shown[-1]
 
 
 def _own_effect(effects: Sequence[str], n: int) -> str:
@@ -373,43 +497,33 @@ def _own_effect(effects: Sequence[str], n: int) -> str:
     phrases = {
         "prend_la_tete": "une note de 3 placerait la candidature en tête",
         "perd_la_tete": "une note de 1 lui ferait perdre la première place",
-        "entre": f"une note de 3 la ferait entrer dans {_places(n)}",
-        "sort": f"une note de 1 la ferait sortir {_places(n).replace('les', 'des', 1)}",
+        "entre": f"une note de 3 la ferait entrer dans {_places_phrase(n)}",
+        "sort": f"une note de 1 la ferait sortir {_places_phrase(n).replace('les', 'des', 1)}",
         "obligatoire": "critère obligatoire, à valider pour pouvoir retenir la candidature",
     }
     said = [phrases[e] for e in effects]
     return " ; ".join(said) if said else "point à vérifier, sans effet attendu sur le classement"
 
 
-def _priority_key(gap: dict, crit_rank: Mapping[str, tuple[int, int]]) -> tuple:
-    """Decisive first, then the strongest effect, the heaviest weight, must-haves, brief order."""
-    return (
-        not gap["effects"],
-        min((_EFFECT_ORDER[e] for e in gap["effects"]), default=len(EFFECTS)),
-        -gap["weight"],
-        not gap["must_have"],
-        crit_rank[gap["criterion_id"]],
-    )
-
-
 def gaps_for_candidate(
-    snapshot: RecruitmentSnapshot,
+    snapshot: RecruitmentSnapshot | Evidence,
     candidate_id: str,
     weights: Mapping[str, float] | None = None,
     shortlist_size: int = DEFAULT_SHORTLIST,
     candidate_ids: Sequence[str] | None = None,
 ) -> list[Gap]:
     """One candidate's gaps, ranked; the candidate is compared even if stopped."""
-    if not any(c.id == candidate_id for c in snapshot.candidates):
+    ev = as_evidence(snapshot)
+    if candidate_id not in ev.row_of:
         raise ValidationError("Cette candidature est introuvable dans le recrutement.")
     if candidate_ids is None:
-        candidate_ids = [c.id for c in _comparison_set(snapshot, None)]
+        candidate_ids = _active_ids(ev)
     ids = list(candidate_ids) + ([candidate_id] if candidate_id not in candidate_ids else [])
-    return _find_gaps(snapshot, weights, shortlist_size, ids, only_id=candidate_id)
+    return _find_gaps(ev, weights, shortlist_size, ids, only_id=candidate_id)
 
 
 def shortlist_gaps(
-    snapshot: RecruitmentSnapshot,
+    snapshot: RecruitmentSnapshot | Evidence,
     weights: Mapping[str, float] | None = None,
     shortlist_size: int = DEFAULT_SHORTLIST,
     candidate_ids: Sequence[str] | None = None,
@@ -438,7 +552,7 @@ GAP_COLUMNS = [
 
 
 def gaps_frame(gaps: Sequence[Gap]) -> pd.DataFrame:
-    """The gaps as a table in French, for the screen and the exports."""
+    """The gaps as a table in French, for the screen and the exports (people shown by name)."""
     rows = [
         {
             "candidate_id": g.candidate_id,
@@ -452,9 +566,7 @@ def gaps_frame(gaps: Sequence[Gap]) -> pd.DataFrame:
             "obligatoire": g.must_have,
             "moyenne": g.mean,
             "ecart": g.spread,
-            "doutes": " ; ".join(
-                f"{d.interviewer} : {d.note}" if d.note else d.interviewer for d in g.doubts
-            ),
+            "doutes": " ; ".join(f"{d.label} : {d.note}" if d.note else d.label for d in g.doubts),
             "decisif": g.relevant,
             "effets": ", ".join(EFFECTS[e] for e in g.effects),
             "raison": g.reason,

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from selection.analysis.evidence import Evidence
 from selection.analysis.robustness import RobustnessResult, analyse
-from selection.analysis.scoring import VIEW_COLUMNS, Comparison
+from selection.analysis.scoring import VIEW_COLUMNS, Comparison, view_leaders
 from selection.domain import labels
 from selection.domain.formatting import fr_number, fr_percent
 from selection.domain.model import Criterion, RecruitmentSnapshot, ValidationError
@@ -91,13 +92,18 @@ def contribution_table(comparison: Comparison, view: str) -> pd.DataFrame:
 
 
 def probability_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The SMAA figures in words: weights varied only, and (when the frame has it) with the
+    missing evidence drawn too (see robustness.MISSING_PRIOR_HELP)."""
     ordered = frame.sort_values("probabilite_premier", ascending=False)
-    return pd.DataFrame(
-        {
-            "Candidat·e": ordered["candidat"],
-            "Probabilité d'être en tête": [fr_percent(p) for p in ordered["probabilite_premier"]],
-        }
-    )
+    columns = {
+        "Candidat·e": ordered["candidat"],
+        "Probabilité d'être en tête": [fr_percent(p) for p in ordered["probabilite_premier"]],
+    }
+    if "probabilite_premier_avec_manquantes" in ordered:
+        columns["Avec les preuves manquantes tirées au hasard"] = [
+            fr_percent(p) for p in ordered["probabilite_premier_avec_manquantes"]
+        ]
+    return pd.DataFrame(columns)
 
 
 def flips_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -147,14 +153,97 @@ def gap_table(gaps: Sequence) -> pd.DataFrame:
 
 
 def analyse_robustness(
-    snapshot: RecruitmentSnapshot,
+    snapshot: RecruitmentSnapshot | Evidence,
     comparison: Comparison,
     weights: Mapping[str, float],
     candidate_ids: Sequence[str],
 ) -> RobustnessResult:
-    """Robustness of the comparison on screen, reusing it rather than scoring again; two people
-    with the same name cannot be told apart in a Comparison, so then start from the snapshot."""
+    """Robustness of the comparison on screen, reusing it (and its evidence) rather than scoring
+    again; a hand-made Comparison with two equal names starts from the snapshot instead."""
     try:
         return analyse(comparison)
     except ValidationError:
         return analyse(snapshot, weights, candidate_ids=candidate_ids)
+
+
+# --- every sentence follows the chosen view ---------------------------------------------------
+
+WEIGHTS_DO_NOT_APPLY = (
+    "Dans la vue « Somme des critères validés », les pondérations ne changent rien : un critère "
+    "validé (moyenne d'au moins 2,5) rapporte son niveau du cadrage (3, 2 ou 1), les curseurs "
+    "n'ont donc aucun effet sur ce classement."
+)
+
+
+def leaders_by_view(comparison: Comparison) -> dict[str, list[str]]:
+    """view → names first in that view (several on a tie, listed by name), as each view ranks
+    them (in « valides », a candidate whose must-have failed cannot lead)."""
+    return {view: view_leaders(comparison.table, view) for view in VIEW_COLUMNS}
+
+
+def views_disagreement(comparison: Comparison) -> str | None:
+    """A French warning when the three views do not name the same leader(s), saying who leads
+    in each; None when they agree (or nobody has a rating yet).
+
+    « Moyenne pondérée » and « Matrice » always agree (see Comparison.ranked): only the guide's
+    « Somme des critères validés » can name somebody else."""
+    leaders = leaders_by_view(comparison)
+    if not any(leaders.values()) or all(v == leaders["moyenne"] for v in leaders.values()):
+        return None
+    details = " ; ".join(
+        f"{labels.SCORE_VIEWS[view]} : {_names(names) or 'personne'}"
+        for view, names in leaders.items()
+    )
+    return (
+        "Attention, les vues ne placent pas la même personne en tête — "
+        f"{details}. Dites en réunion quelle vue fait foi."
+    )
+
+
+def view_summary(comparison: Comparison, view: str, robustness: RobustnessResult | None) -> str:
+    """The sentence shown above the ranking, for the view on screen.
+
+    In « moyenne » and « matrice » the robustness sentence applies (both views rank alike, so the
+    weight draws and thresholds are theirs). In « valides » the weights change nothing: the
+    sentence names that view's leader(s) and says the sliders have no effect there."""
+    if view not in VIEW_COLUMNS:
+        raise ValidationError(f"Vue inconnue : « {view} ».")
+    if view != "valides":
+        return robustness.summary if robustness is not None else ""
+    leaders = view_leaders(comparison.table, "valides")
+    table = comparison.ranked("valides")
+    if not leaders:
+        head = (
+            "Aucune candidature ne peut encore être classée dans la vue « Somme des critères "
+            "validés »."
+        )
+    else:
+        top = table.loc[table["candidat"] == leaders[0]].iloc[0]
+        points = (
+            f"{format_score(top['points_valides'], 'valides')} point"
+            f"{'s' if top['points_valides'] >= 2 else ''} sur "
+            f"{format_score(top['points_total'], 'valides')}"
+        )
+        if len(leaders) == 1:
+            head = (
+                f"Dans la vue « Somme des critères validés », {leaders[0]} est en tête ({points})."
+            )
+        else:
+            head = (
+                "Dans la vue « Somme des critères validés », "
+                f"{_names(leaders)} sont à égalité en tête ({points})."
+            )
+    blocked = list(table.loc[table["obligatoires"] == "bloquant", "candidat"])
+    if blocked:
+        head += (
+            f" {_names(blocked)} ne {'peut' if len(blocked) == 1 else 'peuvent'} pas être "
+            "retenu·e·s : critère obligatoire non validé."
+        )
+    return f"{head} {WEIGHTS_DO_NOT_APPLY}"
+
+
+def _names(names: Sequence[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " et " + names[-1]

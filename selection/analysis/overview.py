@@ -36,10 +36,14 @@ def recruitment_overview(snapshot: RecruitmentSnapshot) -> Overview:
     if snapshot.criteria and snapshot.candidates and any(c.weight > 0 for c in snapshot.criteria):
         table = compare(snapshot).table
         to_check = table.loc[
-            (table["obligatoires"] == "a_verifier") & (table["nb_notes"] > 0), "candidat"
+            (table["obligatoires"] == "a_confirmer") & (table["nb_notes"] > 0), "candidat"
         ]
         if len(to_check):
-            actions.append("Vérifier un critère obligatoire pour : " + ", ".join(to_check) + ".")
+            actions.append(
+                "Confirmer un critère obligatoire aux prochaines étapes pour : "
+                + ", ".join(to_check)
+                + "."
+            )
     return Overview(
         candidates=len(snapshot.candidates),
         active=active,

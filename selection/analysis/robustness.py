@@ -15,7 +15,25 @@ Three questions the decision meeting asks once the ranking is on screen (PRODUCT
    never counted as zero). In each draw the first place goes to the highest score; a tie shares it
    equally, so the probabilities of the candidates with a score sum to 1 and a candidate without
    any evidence gets 0. Defaults: spread 0.3, 2,000 draws, seed 20261128 — the same inputs always
-   give the same figures.
+   give the same figures. Candidates who cannot lead in any draw (their best score over the whole
+   box of weights stays below somebody's worst one; exact bound, see ``_contenders``) are left
+   out of the draws: no figure changes, most of the work is saved when many people are behind.
+
+   **With the missing evidence too.** A second figure repeats the same draws (the same weights,
+   so with every rating in both figures are exactly equal) and, in each draw, ALSO fills every
+   missing candidate × criterion mean by sampling a rating from a stated prior: the panel's
+   observed distribution of ratings (1, 2, 3) on that criterion, across every candidate of the
+   recruitment (uniform on {1, 2, 3} when nobody rated the criterion yet). Why this prior: the
+   missing rating is unknown, and the most honest guess is what this panel actually gives on this
+   criterion — it carries both how demanding the criterion is and how severe the panel is, it is
+   the same for every candidate (it favours nobody), and it needs no parameter to explain. A
+   single rating (not a mean of several) is drawn, which spreads the outcomes more than a mean
+   would: the figure errs on the side of showing that the lead could change. Candidates without
+   any rating stay out of the ranking, as everywhere else. The imputations use their own random
+   stream (seeded from the same seed), drawn block by block: the same inputs always give the
+   same figure. The first figure says whether the lead is solid on the evidence available
+   (« solide sur les preuves disponibles »), the second whether it could change with the missing
+   evidence (« pourrait changer avec les preuves manquantes »), see :class:`LeadStability`.
 
 2. **How far must one weight move to change the leader?** (Triantaphyllou & Sánchez, Decision
    Sciences 28(1), 1997). With every other weight fixed, each candidate's score is a ratio of two
@@ -29,11 +47,15 @@ Three questions the decision meeting asks once the ranking is on screen (PRODUCT
 3. **Could the missing evidence change the leader?** Each candidate's interval [worst, best]
    (every missing rating filled with 1, then with 3) is compared with the leader's: if another
    scored candidate's best case reaches the leader's worst case, the missing ratings could change
-   who leads. Candidates with no rating at all are not in the ranking and are left out.
+   who leads. Candidates with no rating at all are not in the ranking and are left out. « Reach »
+   means strictly ahead under the one tie rule: with every rating in, two people tied stay tied,
+   and the missing evidence is never blamed for it.
 
-The leader is the first candidate of the ranking given to these functions (highest score, ties to
-the lowest index); :func:`analyse` orders candidates as :func:`selection.analysis.scoring.compare` ranks
-them (score, then name), so both agree.
+Scores are compared with the one tie rule, :func:`selection.analysis.scoring.tie_key` (equal to
+9 decimals on the 0–1 scale), in the ranking, in each draw (a tie shares the first place equally)
+and in the sentences. The leader is the first candidate of the ranking given to these functions
+(highest score, ties to the lowest index); :func:`analyse` orders candidates as
+:func:`selection.analysis.scoring.compare` ranks them (score, then name), so both agree.
 """
 
 from __future__ import annotations
@@ -45,15 +67,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from selection.analysis.scoring import RATING_MAX, RATING_MIN, Comparison, compare, weighted_scores
+from selection.analysis.evidence import Evidence, as_evidence
+from selection.analysis.scoring import (
+    RATING_MAX,
+    RATING_MIN,
+    TIE_DECIMALS,
+    Comparison,
+    compare,
+    tie_key,
+    weighted_scores,
+)
 from selection.domain.formatting import NNBSP, fr_number
+from selection.domain.labels import LEAD_STABILITY
 from selection.domain.model import WEIGHT_MAX, WEIGHT_MIN, RecruitmentSnapshot, ValidationError
 
 DEFAULT_SPREAD = 0.3
 DEFAULT_SAMPLES = 2000
 DEFAULT_SEED = 20261128
-# Scores live on a 0–1 scale: two scores closer than this are a tie (float noise, not a lead).
-TIE_TOLERANCE = 1e-12
+# Scores closer than this may round to the same tie key (see scoring.tie_key): the candidates a
+# draw must look at more closely.
+_NEAR_TIE = 2.0 / 10.0**TIE_DECIMALS
+# A lead is solid when the leader is first in at least this share of the draws (below, at least
+# one draw in ten names somebody else).
+SOLID_SHARE = 0.9
 # Step used to read who leads just beyond a flip threshold.
 FLIP_PROBE = 1e-7
 _ROOT_NOISE = 1e-9
@@ -83,11 +119,17 @@ def _normalised(means: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _leader(score: np.ndarray) -> int | None:
-    """Index of the first-ranked candidate (highest score, ties to the lowest index)."""
-    if score.size == 0 or np.isnan(score).all():
+    """Index of the first-ranked candidate (highest tie key, ties to the lowest index)."""
+    key = tie_key(score)
+    if key.size == 0 or np.isnan(key).all():
         return None
-    best = np.nanmax(score)
-    return int(np.flatnonzero(score >= best - TIE_TOLERANCE)[0])
+    return int(np.flatnonzero(key == np.nanmax(key))[0])
+
+
+def _tied_with(score: np.ndarray, i: int) -> np.ndarray:
+    """Indices whose score ties candidate i's under the one tie rule (i included)."""
+    key = tie_key(score)
+    return np.flatnonzero(key == key[i])
 
 
 # --- 1. probability of ranking first -------------------------------------------------------
@@ -117,36 +159,159 @@ def rank_first_probabilities(
     ``means`` is candidates × criteria (NaN = no evidence). Returns one probability per candidate;
     they sum to 1 over the candidates that have a score, and are all 0 when nobody has one.
     """
+    return _first_place_shares(means, weights, None, spread, samples, seed)
+
+
+def missing_prior(distribution: np.ndarray) -> np.ndarray:
+    """criteria × 3 probabilities of a rating of 1, 2, 3 from the panel's counts (uniform for a
+    criterion nobody rated): the prior the missing means are drawn from."""
+    counts = np.asarray(distribution, dtype=float)
+    totals = counts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prior = np.where(totals > 0, counts / totals, 1.0 / 3.0)
+    return prior
+
+
+def rank_first_probabilities_with_missing(
+    means: np.ndarray,
+    weights: np.ndarray,
+    distribution: np.ndarray,
+    *,
+    spread: float = DEFAULT_SPREAD,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> np.ndarray:
+    """Like :func:`rank_first_probabilities`, the same weight draws, and in each draw every
+    missing mean of a candidate who has at least one rating is drawn from the prior (criteria × 3
+    counts or probabilities of the ratings 1, 2, 3; see :func:`missing_prior`). With no missing
+    mean the result equals rank_first_probabilities exactly."""
+    prior = missing_prior(distribution)
+    if prior.shape != (np.asarray(means).shape[1], 3):
+        raise ValueError("distribution must be criteria × 3 (ratings 1, 2, 3)")
+    return _first_place_shares(means, weights, prior, spread, samples, seed)
+
+
+def _box_bounds(values: np.ndarray, mask: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """Lowest and highest weighted mean of each row's ``values`` over the criteria in ``mask``,
+    for every weight vector between ``lo`` and ``hi`` (criterion by criterion). A ratio of two
+    linear functions over a box is extreme at a vertex where the largest values get the high
+    weights (for the maximum) or the low ones (for the minimum): sorting each row and trying
+    every split is exact."""
+    n = values.shape[0]
+    out = []
+    for sign in (1.0, -1.0):  # maximum: largest values first; minimum: smallest first
+        order = np.argsort(np.where(mask, -sign * values, np.inf), axis=1, kind="stable")
+        v = np.take_along_axis(values, order, axis=1)
+        m = np.take_along_axis(mask, order, axis=1)
+        h = np.where(m, hi[order], 0.0)
+        low = np.where(m, lo[order], 0.0)
+        zeros = np.zeros((n, 1))
+        # split t: the first t criteria get the high weights, the others the low ones
+        num_h = np.hstack([zeros, np.cumsum(h * v, axis=1)])
+        den_h = np.hstack([zeros, np.cumsum(h, axis=1)])
+        num_l = (low * v).sum(axis=1, keepdims=True) - np.hstack(
+            [zeros, np.cumsum(low * v, axis=1)]
+        )
+        den_l = low.sum(axis=1, keepdims=True) - np.hstack([zeros, np.cumsum(low, axis=1)])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = (num_h + num_l) / (den_h + den_l)
+        ratio = np.where(np.isfinite(ratio), ratio, np.nan)
+        out.append(np.nanmax(ratio, axis=1) if sign > 0 else np.nanmin(ratio, axis=1))
+    return out[1], out[0]
+
+
+def _contenders(
+    norm: np.ndarray,
+    known: np.ndarray,
+    weights: np.ndarray,
+    cols: np.ndarray,
+    spread: float,
+    *,
+    imputed: bool,
+) -> np.ndarray:
+    """The candidates among ``cols`` who can rank first (or tie for first) in at least one draw:
+    their best possible score over the whole box of weights (and of missing ratings, when those
+    are drawn) reaches the best guaranteed score of anybody. The others are left out of the
+    draws, which changes no figure (they would score 0 anyway) and saves most of the work when
+    many people are far behind."""
+    if cols.size <= 2:
+        return cols
+    lo, hi = weights * (1.0 - spread), weights * (1.0 + spread)
+    values, mask = norm[cols], known[cols] > 0
+    if imputed:  # a missing rating may be drawn as 1 (worst) or 3 (best)
+        low_bound, _ = _box_bounds(np.where(mask, values, 0.0), np.ones_like(mask), lo, hi)
+        _, high_bound = _box_bounds(np.where(mask, values, 1.0), np.ones_like(mask), lo, hi)
+    else:
+        low_bound, high_bound = _box_bounds(values, mask, lo, hi)
+    floor = np.nanmax(low_bound)
+    keep = high_bound >= floor - 2 * _NEAR_TIE - 1e-12
+    return cols[keep]
+
+
+def _first_place_shares(
+    means: np.ndarray,
+    weights: np.ndarray,
+    prior: np.ndarray | None,
+    spread: float,
+    samples: int,
+    seed: int,
+) -> np.ndarray:
     means, weights = _check_inputs(means, weights)
     n_cand = means.shape[0]
     wins = np.zeros(n_cand)
     if n_cand == 0:
         return wins
     norm, known = _normalised(means)
-    norm_t, known_t = norm.T.copy(), known.T.copy()
     drawn = sample_weights(weights, spread=spread, samples=samples, seed=seed)
-    block = max(16, _BLOCK_CELLS // n_cand)
-    counted = 0
+    # Who can have a score in a draw: weighted evidence (a weight at 0 stays at 0 in every draw),
+    # or, when the missing means are drawn too, any rating at all. The others never lead.
+    rated = known.any(axis=1)
+    scored = rated if prior is not None else (known @ weights) > 0
+    cols = np.flatnonzero(scored)
+    if cols.size == 0:
+        return wins
+    cols = _contenders(norm, known, weights, cols, spread, imputed=prior is not None)
+    norm_t, known_t = norm[cols].T.copy(), known[cols].T.copy()
+    # Missing cells to draw (candidates with a rating only), sorted by candidate.
+    if prior is not None:
+        fill_rows, fill_cols = np.nonzero(known[cols] == 0)
+        if fill_rows.size:
+            owners, starts = np.unique(fill_rows, return_index=True)
+            cdf = np.cumsum(prior, axis=1)[fill_cols, :2]  # cells × 2
+            imputation_rng = np.random.default_rng([seed, 1])
+        else:
+            prior = None
+    cells = cols.size if prior is None else max(cols.size, 2 * fill_rows.size)
+    block = max(16, _BLOCK_CELLS // cells)
+    local = np.zeros(cols.size)
     for start in range(0, samples, block):
         w = drawn[start : start + block]
+        num = w @ norm_t
         den = w @ known_t
-        score = np.full(den.shape, -np.inf)
-        np.divide(w @ norm_t, den, out=score, where=den > 0)
-        top = score.max(axis=1)
-        valid = np.isfinite(top)
-        if not valid.any():
-            continue
-        score, top = score[valid], top[valid]
-        firsts = score >= (top - TIE_TOLERANCE)[:, None]
-        ties = firsts.sum(axis=1)
-        single = ties == 1
-        wins += np.bincount(score[single].argmax(axis=1), minlength=n_cand)
+        if prior is not None:
+            u = imputation_rng.random((w.shape[0], fill_rows.size))
+            # rating index 0, 1, 2 (ratings 1, 2, 3) → normalised value 0, 0.5, 1
+            value = ((u[:, :, None] >= cdf[None, :, :]).sum(axis=2)) * 0.5
+            wk = w[:, fill_cols]
+            num[:, owners] += np.add.reduceat(wk * value, starts, axis=1)
+            den[:, owners] += np.add.reduceat(wk, starts, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = num / den
+        if spread >= 1:  # a factor of exactly 0 could leave a candidate without weight
+            score[~np.isfinite(score)] = -np.inf
+        rows = np.arange(w.shape[0])
+        best = score.argmax(axis=1)
+        top = score[rows, best]
+        near = score >= (top - _NEAR_TIE)[:, None]
+        single = np.count_nonzero(near, axis=1) == 1
+        local += np.bincount(best[single], minlength=cols.size)
         if not single.all():
-            wins += (1.0 / ties[~single]) @ firsts[~single]
-        counted += int(valid.sum())
-    if counted == 0:
-        return wins
-    return wins / counted
+            # Close calls: the one tie rule decides who shares the first place.
+            keys = tie_key(np.where(near[~single], score[~single], np.nan))
+            firsts = keys == np.nanmax(keys, axis=1)[:, None]
+            local += (1.0 / firsts.sum(axis=1)) @ firsts
+    wins[cols] = local / samples
+    return wins
 
 
 # --- 2. single-weight flip thresholds ------------------------------------------------------
@@ -345,17 +510,56 @@ class MissingEvidenceRisk:
 def missing_could_change_winner(
     worst: np.ndarray, best: np.ndarray, score: np.ndarray
 ) -> MissingEvidenceRisk:
-    """True when another scored candidate's best case reaches the leader's worst case."""
+    """True when another scored candidate's best case is strictly ahead of the leader's worst
+    case (one tie rule): with every rating in, nothing can change, even between tied people."""
     worst, best, score = (np.asarray(x, dtype=float) for x in (worst, best, score))
     leader = _leader(score)
     scored = ~np.isnan(score)
-    any_missing = bool(np.any(best[scored] - worst[scored] > TIE_TOLERANCE))
+    worst_key, best_key = tie_key(worst), tie_key(best)
+    any_missing = bool(np.any(best_key[scored] != worst_key[scored]))
     if leader is None:
         return MissingEvidenceRisk(False, None, (), any_missing)
-    reach = scored & (best >= worst[leader] - TIE_TOLERANCE)
+    reach = scored & (best_key > worst_key[leader])
     reach[leader] = False
     challengers = tuple(int(i) for i in np.flatnonzero(reach))
     return MissingEvidenceRisk(bool(challengers), leader, challengers, any_missing)
+
+
+@dataclass(frozen=True)
+class LeadStability:
+    """How sure the lead is, under the two uncertainties (see the module docstring).
+
+    ``weights_only``: the leader's probability of ranking first when only the weights vary;
+    ``with_missing``: the same when the missing means are drawn too (equal when nothing is
+    missing). ``code`` is a key of selection.domain.labels.LEAD_STABILITY:
+    ``solide`` (both ≥ SOLID_SHARE), ``solide_sur_preuves_disponibles`` (solid on the evidence
+    available, but could change with the missing evidence), ``fragile`` (the weights alone can
+    change the lead)."""
+
+    leader: int | None
+    weights_only: float
+    with_missing: float
+    any_missing: bool
+
+    @property
+    def solid_on_available_evidence(self) -> bool:
+        return self.leader is not None and self.weights_only >= SOLID_SHARE
+
+    @property
+    def could_change_with_missing(self) -> bool:
+        return self.any_missing and self.with_missing < SOLID_SHARE
+
+    @property
+    def code(self) -> str | None:
+        if self.leader is None:
+            return None
+        if not self.solid_on_available_evidence:
+            return "fragile"
+        return "solide_sur_preuves_disponibles" if self.could_change_with_missing else "solide"
+
+    @property
+    def label(self) -> str:
+        return "" if self.code is None else LEAD_STABILITY[self.code]
 
 
 # --- summary in plain French ----------------------------------------------------------------
@@ -413,9 +617,11 @@ def robustness_summary(
     *,
     spread: float = DEFAULT_SPREAD,
     samples: int = DEFAULT_SAMPLES,
+    stability: LeadStability | None = None,
 ) -> str:
-    """Two plain-French sentences: how stable the leader is when weights vary, then whether the
-    missing evidence could change it. ``names`` follow the same order as the arrays."""
+    """Plain-French sentences: how stable the leader is when weights vary, whether the missing
+    evidence could change it, and (given ``stability``) the second figure with the missing
+    evidence drawn too. ``names`` follow the same order as the arrays."""
     score = np.asarray(score, dtype=float)
     scored = int(np.count_nonzero(~np.isnan(score)))
     if scored == 0:
@@ -432,13 +638,9 @@ def robustness_summary(
         )
     variation = f"±{fr_number(spread * 100, 0)}{NNBSP}%"
     draws = fr_number(samples, 0)
-    tied = [
-        names[i]
-        for i in np.flatnonzero(np.abs(score - score[leader]) <= TIE_TOLERANCE)
-        if i != leader
-    ]
+    tied = [names[i] for i in _tied_with(score, leader) if i != leader]
     head = (
-        f"{lead} est à égalité de score avec {_names_list(tied)} et reste en tête"
+        f"{lead} est à égalité de score avec {_names_list(tied)} (même rang) et arrive en tête"
         if tied
         else f"{lead} reste en tête"
     )
@@ -473,6 +675,11 @@ def robustness_summary(
             f"selon les notes qui restent à obtenir, {_names_list(who)} {verb} "
             f"passer devant {lead}."
         )
+    elif not missing.any_missing and tied:
+        second = (
+            "Toutes les notes sont saisies : l'égalité en tête ne tient pas à des preuves "
+            "manquantes ; c'est à l'équipe de départager."
+        )
     elif not missing.any_missing:
         second = (
             "Toutes les notes sont saisies : "
@@ -483,7 +690,32 @@ def robustness_summary(
             "Les preuves manquantes ne peuvent pas changer la tête du classement : même avec les "
             f"pires notes pour {lead} et les meilleures pour les autres, {lead} reste devant."
         )
-    return f"{first} {second}"
+    third = "" if stability is None else _stability_sentence(lead, stability)
+    return " ".join(part for part in (first, second, third) if part)
+
+
+def _stability_sentence(lead: str, stability: LeadStability) -> str:
+    """The second SMAA figure (missing evidence drawn too), and the verdict on both."""
+    if stability.leader is None or not stability.any_missing:
+        return ""
+    figure = (
+        "En tirant aussi au hasard les notes manquantes (selon les notes que le panel a déjà "
+        f"données à chaque critère), {lead} reste en tête dans "
+        f"{_share(stability.with_missing)} des tirages"
+    )
+    if stability.code == "solide":
+        return f"{figure} : classement solide, y compris avec les preuves manquantes."
+    if stability.code == "solide_sur_preuves_disponibles":
+        return (
+            f"{figure} : classement solide sur les preuves disponibles, mais qui pourrait "
+            "changer avec les preuves manquantes."
+        )
+    verdict = (
+        "il pourrait aussi changer avec les preuves manquantes"
+        if stability.could_change_with_missing
+        else "les preuves manquantes ne le fragilisent pas davantage"
+    )
+    return f"{figure} : le classement dépend déjà des pondérations, et {verdict}."
 
 
 # --- one call for the pages -----------------------------------------------------------------
@@ -505,6 +737,10 @@ class RobustnessResult:
     samples: int
     seed: int
     summary: str = field(default="")
+    # the second SMAA figure: missing means drawn from the panel's prior too (None when not
+    # computed); equal to ``probabilities`` when every rating is in
+    probabilities_with_missing: np.ndarray | None = None
+    stability: LeadStability | None = None
 
     @property
     def leader_id(self) -> str | None:
@@ -513,14 +749,28 @@ class RobustnessResult:
     def probability_by_id(self) -> dict[str, float]:
         return dict(zip(self.candidate_ids, self.probabilities.tolist(), strict=True))
 
+    def probability_with_missing_by_id(self) -> dict[str, float]:
+        shares = (
+            self.probabilities
+            if self.probabilities_with_missing is None
+            else (self.probabilities_with_missing)
+        )
+        return dict(zip(self.candidate_ids, shares.tolist(), strict=True))
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per candidate with the probability of ranking first (charts, exports)."""
+        """One row per candidate with the probability of ranking first (charts, exports): with the
+        weights varied only, and with the missing evidence drawn too."""
         return pd.DataFrame(
             {
                 "candidate_id": self.candidate_ids,
                 "candidat": self.names,
                 "score": self.score,
                 "probabilite_premier": self.probabilities,
+                "probabilite_premier_avec_manquantes": (
+                    self.probabilities
+                    if self.probabilities_with_missing is None
+                    else self.probabilities_with_missing
+                ),
             }
         )
 
@@ -553,7 +803,7 @@ class RobustnessResult:
 
 
 def analyse(
-    source: Comparison | RecruitmentSnapshot,
+    source: Comparison | RecruitmentSnapshot | Evidence,
     weights: Mapping[str, float] | None = None,
     *,
     candidate_ids: Sequence[str] | None = None,
@@ -563,23 +813,29 @@ def analyse(
 ) -> RobustnessResult:
     """Everything above for one ranking, so a page calls one function.
 
-    ``source`` is a snapshot (then ``weights`` maps criterion id → what-if weight and
-    ``candidate_ids`` restricts the comparison, as in :func:`selection.analysis.scoring.compare`) or a
-    :class:`Comparison` already computed for the screen (its own weights are used; candidate
-    names must then be unique, since a Comparison's means are indexed by name).
+    ``source`` is a snapshot or an :class:`Evidence` (then ``weights`` maps criterion id →
+    what-if weight and ``candidate_ids`` restricts the comparison, as in
+    :func:`selection.analysis.scoring.compare`) or a :class:`Comparison` already computed for the
+    screen (its own weights are used). A Comparison made by compare() carries its evidence; one
+    built by hand is read by candidate name, which must then be unique.
     """
-    if isinstance(source, RecruitmentSnapshot):
-        comparison = compare(source, weights, candidate_ids)
-        crit_ids: list[str] | None = [c.id for c in source.criteria]
-        wanted = set(candidate_ids) if candidate_ids is not None else None
-        snapshot_order = [c.id for c in source.candidates if wanted is None or c.id in wanted]
-        row_of = {cid: i for i, cid in enumerate(snapshot_order)}
+    prior_counts = None
+    if isinstance(source, (RecruitmentSnapshot, Evidence)):
+        comparison = compare(as_evidence(source), weights, candidate_ids)
     else:
         if weights is not None or candidate_ids is not None:
             raise ValueError(
                 "with a Comparison, weights and candidates are those of the comparison"
             )
         comparison = source
+    table = comparison.table
+    ids = list(table["candidate_id"])
+    ev = comparison.evidence
+    if ev is not None:
+        crit_ids: list[str] | None = list(ev.criterion_ids)
+        means = ev.means[[ev.row_of[cid] for cid in ids]]
+        prior_counts = ev.rating_distribution
+    else:
         crit_ids = None
         names = list(comparison.means.index)
         if len(set(names)) != len(names):
@@ -588,22 +844,30 @@ def analyse(
                 "calculez la robustesse à partir du recrutement complet."
             )
         by_name = {name: i for i, name in enumerate(names)}
-        row_of = {
-            cid: by_name[name]
-            for cid, name in zip(
-                comparison.table["candidate_id"], comparison.table["candidat"], strict=True
-            )
-        }
-    table = comparison.table
-    ids = list(table["candidate_id"])
-    order = [row_of[cid] for cid in ids]
-    means = comparison.means.to_numpy(dtype=float)[order]
+        order = [by_name[name] for name in table["candidat"]]
+        means = comparison.means.to_numpy(dtype=float)[order]
     w = comparison.weights.to_numpy(dtype=float)
     labels = list(comparison.weights.index)
     scores = weighted_scores(means, w)
     probabilities = rank_first_probabilities(means, w, spread=spread, samples=samples, seed=seed)
+    if prior_counts is None:
+        prior_counts = _observed_distribution(means)
+    rated = ~np.isnan(means).all(axis=1)
+    if np.isnan(means[rated]).any():
+        with_missing = rank_first_probabilities_with_missing(
+            means, w, prior_counts, spread=spread, samples=samples, seed=seed
+        )
+    else:  # nothing to draw: the same draws give the same figure
+        with_missing = probabilities.copy()
     flips = weight_flip_thresholds(means, w, labels=labels, criterion_ids=crit_ids)
     missing = missing_could_change_winner(scores.worst, scores.best, scores.score)
+    leader = missing.leader
+    stability = LeadStability(
+        leader=leader,
+        weights_only=0.0 if leader is None else float(probabilities[leader]),
+        with_missing=0.0 if leader is None else float(with_missing[leader]),
+        any_missing=missing.any_missing,
+    )
     names_ranked = list(table["candidat"])
     result = RobustnessResult(
         candidate_ids=ids,
@@ -617,8 +881,33 @@ def analyse(
         spread=spread,
         samples=samples,
         seed=seed,
+        probabilities_with_missing=with_missing,
+        stability=stability,
     )
     result.summary = robustness_summary(
-        names_ranked, scores.score, probabilities, flips, missing, spread=spread, samples=samples
+        names_ranked,
+        scores.score,
+        probabilities,
+        flips,
+        missing,
+        spread=spread,
+        samples=samples,
+        stability=stability,
     )
     return result
+
+
+def _observed_distribution(means: np.ndarray) -> np.ndarray:
+    """Fallback prior for a Comparison without its evidence: the rounded means per criterion."""
+    rounded = np.rint(means)
+    return np.stack([(rounded == r).sum(axis=0) for r in (1, 2, 3)], axis=1).astype(float)
+
+
+MISSING_PRIOR_HELP = (
+    "Deuxième chiffre : en plus des pondérations, chaque note manquante est tirée au hasard "
+    "selon les notes que le panel a déjà données à ce critère, toutes candidatures confondues "
+    "(une chance sur trois pour 1, 2 ou 3 si personne ne l'a encore noté). C'est l'hypothèse la "
+    "plus neutre : la même pour tout le monde, fidèle à l'exigence du critère et à la sévérité "
+    "du panel. Si ce chiffre est nettement plus bas que le premier, le classement est solide sur "
+    "les preuves disponibles mais pourrait changer avec les preuves manquantes."
+)

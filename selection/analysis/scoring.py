@@ -17,20 +17,71 @@ Three views are computed side by side:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from selection.analysis.evidence import (
+    DISAGREEMENT_SPREAD as DISAGREEMENT_SPREAD,
+)
+from selection.analysis.evidence import (
+    RATING_MAX,
+    RATING_MIN,
+    VALIDATION_THRESHOLD,
+    Evidence,
+    as_evidence,
+    name_sort_key,
+    require_criteria,
+)
+from selection.analysis.evidence import (
+    must_have_status as must_have_status,
+)
 from selection.domain.model import RecruitmentSnapshot, ValidationError
 from selection.domain.stages import SCORED_STAGE_CODES
 
-VALIDATION_THRESHOLD = 2.5
-# Interviewers disagree strongly when their ratings of one criterion are 2 points apart or more
-# (one says « non démontré », another « démontré »): shown in the panel, the charts and the gaps.
-DISAGREEMENT_SPREAD = 2.0
-RATING_MIN = 1.0
-RATING_MAX = 3.0
+# --- the one tie rule ----------------------------------------------------------------------
+# Two scores are equal when they agree to TIE_DECIMALS decimals on the 0–1 scale: float noise
+# (1e-16) is a tie, a real difference (a weight of 0.1 moves scores by 1e-3 or more) is not.
+# Every view, table, chart and sentence compares scores through tie_key(); tied candidates share
+# a rank and are listed by name (name_sort_key: accents and case ignored).
+TIE_DECIMALS = 9
+_TIE_FACTOR = 10.0**TIE_DECIMALS
+
+
+def tie_key(values: np.ndarray | pd.Series | Sequence[float], scale: float = 1.0) -> np.ndarray:
+    """The comparison key of scores: ``values / scale`` rounded to TIE_DECIMALS (kept as an
+    integer-valued float, NaN stays NaN). ``scale`` brings a view to the 0–1 scale (the largest
+    value it can take)."""
+    v = np.asarray(values, dtype=float)
+    if scale != 1.0:
+        v = v / scale
+    return np.rint(v * _TIE_FACTOR)
+
+
+def ranking_order(
+    key: np.ndarray, names: Sequence[str], name_pos: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(order, ranks) from tie keys: ``order`` lists row indices best first (NaN last), equal keys
+    by name; ``ranks`` gives each row its rank (1 = first; equal keys share the smallest rank,
+    « 1, 1, 3 »), 0 where the key is NaN. ``name_pos`` (each row's place when listed by name,
+    e.g. Evidence.name_order) saves sorting the names again."""
+    key = np.asarray(key, dtype=float)
+    n = key.shape[0]
+    if name_pos is None:
+        name_pos = np.empty(n, dtype=int)
+        by_name = sorted(range(n), key=lambda i: (name_sort_key(names[i]), i))
+        name_pos[by_name] = np.arange(n)
+    missing = np.isnan(key)
+    order = np.lexsort((name_pos, -np.nan_to_num(key, nan=0.0), missing))
+    ranks = np.zeros(n, dtype=int)
+    sorted_key = key[order]
+    valid = ~missing[order]
+    first_of_run = np.ones(n, dtype=bool)
+    first_of_run[1:] = sorted_key[1:] != sorted_key[:-1]
+    run_start = np.maximum.accumulate(np.where(first_of_run, np.arange(n), 0))
+    ranks[order] = np.where(valid, run_start + 1, 0)
+    return order, ranks
 
 
 @dataclass(frozen=True)
@@ -87,19 +138,6 @@ def validated_points(means: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray,
     return points, points + missing.astype(float) @ levels
 
 
-def must_have_status(means: np.ndarray, must_have: np.ndarray) -> list[str]:
-    must = np.asarray(must_have, dtype=bool)
-    if not must.any():
-        return ["sans_objet"] * means.shape[0]
-    sub = means[:, must]
-    failed = (~np.isnan(sub)) & (np.nan_to_num(sub, nan=0.0) < VALIDATION_THRESHOLD)
-    missing = np.isnan(sub)
-    return [
-        "bloquant" if f else ("a_verifier" if m else "ok")
-        for f, m in zip(failed.any(axis=1), missing.any(axis=1), strict=True)
-    ]
-
-
 def ratings_frame(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
     """Submitted, rated evaluations as a long table (drafts and « non évalué » are not ratings)."""
     rows = [
@@ -130,11 +168,12 @@ def mean_matrix(
 def spread_matrix(
     ratings: pd.DataFrame, candidate_ids: Sequence[str], criterion_ids: Sequence[str]
 ) -> np.ndarray:
-    """Max − min of the interviewers' ratings per candidate × criterion (scored stages only)."""
+    """Largest within-stage spread (max − min between the ratings of one stage) per candidate ×
+    criterion, over the scored stages; NaN where no stage has two ratings (see evidence.py)."""
     subset = ratings[ratings["stage"].isin(SCORED_STAGE_CODES)]
-    per_rater = subset.groupby(["candidate_id", "criterion_id", "interviewer"])["rating"].mean()
-    grouped = per_rater.groupby(level=["candidate_id", "criterion_id"])
-    spread = (grouped.max() - grouped.min()).unstack("criterion_id")
+    grouped = subset.groupby(["candidate_id", "criterion_id", "stage"])["rating"]
+    per_stage = (grouped.max() - grouped.min())[grouped.size() >= 2]
+    spread = per_stage.groupby(level=["candidate_id", "criterion_id"]).max().unstack("criterion_id")
     return spread.reindex(index=list(candidate_ids), columns=list(criterion_ids)).to_numpy(
         dtype=float
     )
@@ -146,9 +185,13 @@ class Comparison:
 
     table: pd.DataFrame  # one row per candidate, ranked by the default view
     means: pd.DataFrame  # candidate name × criterion label, mean rating or NaN
-    spread: pd.DataFrame  # same shape, max − min between interviewers
+    spread: pd.DataFrame  # same shape, largest within-stage max − min between interviewers
     weights: pd.Series  # criterion label → weight used
     levels: pd.Series  # criterion label → weight level 1-3 (for the guide's method)
+    # same shape as spread: the stage where that spread occurs (stage code, or None)
+    spread_stage: pd.DataFrame | None = None
+    # the evidence it was computed from (rows in snapshot order), to re-use it
+    evidence: Evidence | None = field(default=None, repr=False)
 
     @property
     def ranked_names(self) -> list[str]:
@@ -156,7 +199,12 @@ class Comparison:
 
     def ranked(self, view: str) -> pd.DataFrame:
         """The table ranked by one of the three views (see VIEW_COLUMNS). In the guide's view a
-        candidate whose must-have failed « ne peut pas être retenu·e »: ranked after the others."""
+        candidate whose must-have failed « ne peut pas être retenu·e »: ranked after the others.
+
+        The « moyenne » and « matrice » views always rank alike: the matrice is
+        ``total weight × (1 + 2 × score)`` (a missing criterion is filled with the candidate's own
+        weighted mean), an increasing function of the score with the same total weight for every
+        candidate; their tie keys are both taken on the 0–1 scale."""
         table = self.table.drop(columns="rang")
         if view != "valides":
             return rank(table, by=VIEW_COLUMNS[view][0])
@@ -202,33 +250,27 @@ VIEW_COLUMNS: dict[str, tuple[str, str, str]] = {
 
 
 def compare(
-    snapshot: RecruitmentSnapshot,
+    snapshot: RecruitmentSnapshot | Evidence,
     weights: Mapping[str, float] | None = None,
     candidate_ids: Sequence[str] | None = None,
 ) -> Comparison:
-    """Rank the candidates of a recruitment. ``weights`` maps criterion id → what-if weight."""
-    crits = snapshot.criteria
-    if not crits:
-        raise ValidationError(
-            "Ajoutez au moins un critère au cadrage pour comparer les candidatures."
-        )
-    wanted = set(candidate_ids) if candidate_ids is not None else None
-    cands = [c for c in snapshot.candidates if wanted is None or c.id in wanted]
-    weights = weights or {}
-    w = np.array([float(weights.get(c.id, c.weight)) for c in crits])
-    levels = np.array([c.weight_level for c in crits], dtype=float)
-    must = np.array([c.must_have for c in crits], dtype=bool)
-    cand_ids = [c.id for c in cands]
-    crit_ids = [c.id for c in crits]
-    ratings = ratings_frame(snapshot)
-    means = mean_matrix(ratings, cand_ids, crit_ids)
-    spread = spread_matrix(ratings, cand_ids, crit_ids)
+    """Rank the candidates of a recruitment. ``weights`` maps criterion id → what-if weight.
+
+    ``snapshot`` may be an :class:`Evidence` already built (the meeting screen builds it once and
+    re-weights it on every slider move)."""
+    ev = as_evidence(snapshot)
+    require_criteria(ev)
+    if candidate_ids is not None:
+        ev = ev.subset(candidate_ids)
+    w = ev.weight_vector(weights)
+    means = ev.means
     scores = weighted_scores(means, w)
-    points, points_best = validated_points(means, levels)
+    points, points_best = validated_points(means, ev.levels)
+    n_ratings = ev.n_ratings
     table = pd.DataFrame(
         {
-            "candidate_id": cand_ids,
-            "candidat": [c.name for c in cands],
+            "candidate_id": ev.candidate_ids,
+            "candidat": ev.names,
             "score": scores.score,
             "score_min": scores.worst,
             "score_max": scores.best,
@@ -238,43 +280,78 @@ def compare(
             "matrice_max": scores.matrix_best,
             "points_valides": points,
             "points_valides_max": points_best,
-            "points_total": float(levels.sum()),
-            "obligatoires": must_have_status(means, must),
-            "nb_notes": _count_scored_ratings(ratings, cand_ids),
+            "points_total": float(ev.levels.sum()),
+            "poids_total": float(w.sum()),
+            "obligatoires": ev.must_have_states,
+            "nb_notes": n_ratings,
+            "ordre_nom": ev.name_order,  # place when listed by name: how ties are listed
         }
     )
     table = rank(table)
-    labels = [c.label for c in crits]
-    names = [c.name for c in cands]
+    labels = ev.labels
+    names = ev.names
+    stage_codes = np.array([*SCORED_STAGE_CODES, None], dtype=object)
     return Comparison(
         table=table,
         means=pd.DataFrame(means, index=names, columns=labels),
-        spread=pd.DataFrame(spread, index=names, columns=labels),
+        spread=pd.DataFrame(ev.spread, index=names, columns=labels),
         weights=pd.Series(w, index=labels),
-        levels=pd.Series(levels, index=labels),
+        levels=pd.Series(ev.levels, index=labels),
+        spread_stage=pd.DataFrame(stage_codes[ev.spread_stage], index=names, columns=labels),
+        evidence=ev,
     )
 
 
 def _unranked(table: pd.DataFrame) -> pd.DataFrame:
-    ordered = table.sort_values(["points_valides", "candidat"], ascending=[False, True])
+    key = tie_key(table["points_valides"], _scale(table, "points_valides"))
+    name_pos = table["ordre_nom"].to_numpy() if "ordre_nom" in table else None
+    order, _ = ranking_order(key, list(table["candidat"]), name_pos)
+    ordered = table.iloc[order].reset_index(drop=True)
     return ordered.assign(rang=pd.array([pd.NA] * len(ordered), dtype="Int64"))
 
 
-def _count_scored_ratings(ratings: pd.DataFrame, candidate_ids: Sequence[str]) -> list[int]:
-    scored = ratings[ratings["stage"].isin(SCORED_STAGE_CODES)]
-    counts = scored.groupby("candidate_id").size()
-    return [int(counts.get(cid, 0)) for cid in candidate_ids]
+def _scale(table: pd.DataFrame, by: str) -> float:
+    """The largest value a view's column can take, so its tie key is on the 0–1 scale."""
+    if by.startswith("matrice") and "poids_total" in table and len(table):
+        total = float(table["poids_total"].iloc[0]) * RATING_MAX
+    elif by.startswith("points_valides") and "points_total" in table and len(table):
+        total = float(table["points_total"].iloc[0])
+    else:
+        return 1.0
+    return total if total > 0 else 1.0
+
+
+def score_key(table: pd.DataFrame, by: str = "score") -> np.ndarray:
+    """The tie key of one column of a comparison table (NaN where the candidate has no rating)."""
+    values = table[by].astype(float)
+    if "nb_notes" in table and by != "score":
+        # Without any rating a candidate has no score in any view, not a score of zero.
+        values = values.where(table["nb_notes"] > 0)
+    return tie_key(values.to_numpy(), _scale(table, by))
 
 
 def rank(table: pd.DataFrame, by: str = "score") -> pd.DataFrame:
-    """Order by score (no evidence last), ties share a rank and are listed by name."""
-    if "nb_notes" in table and by != "score":
-        # Without any rating a candidate has no score in any view, not a score of zero.
-        table = table.assign(**{by: table[by].where(table["nb_notes"] > 0)})
-    ordered = table.sort_values([by, "candidat"], ascending=[False, True], na_position="last")
-    ordered = ordered.reset_index(drop=True)
-    ordered["rang"] = ordered[by].rank(method="min", ascending=False).astype("Int64")
+    """Order by score (no evidence last); equal scores — equal tie keys, see tie_key — share a
+    rank and are listed by name."""
+    key = score_key(table, by)
+    name_pos = table["ordre_nom"].to_numpy() if "ordre_nom" in table else None
+    order, ranks = ranking_order(key, list(table["candidat"]), name_pos)
+    ordered = table.iloc[order].reset_index(drop=True)
+    if by != "score" and "nb_notes" in table:
+        ordered[by] = ordered[by].where(ordered["nb_notes"] > 0)
+    ordered["rang"] = pd.array([None if r == 0 else int(r) for r in ranks[order]], dtype="Int64")
     return ordered
+
+
+def view_leaders(table: pd.DataFrame, view: str) -> list[str]:
+    """Names first in one view (sharing rank 1 on a tie, listed by name), as Comparison.ranked
+    ranks them: in the guide's view a blocked candidate cannot lead. Empty when nobody has a
+    rating."""
+    score_col = VIEW_COLUMNS[view][0]
+    if view == "valides" and "obligatoires" in table:
+        table = table[table["obligatoires"] != "bloquant"]
+    ranked = rank(table.drop(columns="rang", errors="ignore"), by=score_col)
+    return list(ranked.loc[ranked["rang"] == 1, "candidat"])
 
 
 @dataclass(frozen=True)
@@ -287,17 +364,12 @@ class StageMeans:
     by_stage: dict[str, np.ndarray]
 
 
-def stage_means(snapshot: RecruitmentSnapshot) -> StageMeans:
-    ratings = ratings_frame(snapshot)
-    cand_ids = [c.id for c in snapshot.candidates]
-    crit_ids = [c.id for c in snapshot.criteria]
+def stage_means(snapshot: RecruitmentSnapshot | Evidence) -> StageMeans:
+    ev = as_evidence(snapshot)
     return StageMeans(
-        names=[c.name for c in snapshot.candidates],
-        criterion_ids=crit_ids,
-        by_stage={
-            code: mean_matrix(ratings, cand_ids, crit_ids, stages=(code,))
-            for code in SCORED_STAGE_CODES
-        },
+        names=list(ev.names),
+        criterion_ids=list(ev.criterion_ids),
+        by_stage={code: ev.stage_means[s] for s, code in enumerate(SCORED_STAGE_CODES)},
     )
 
 
@@ -322,8 +394,7 @@ def stage_scores_from(
 
 
 def stage_scores(
-    snapshot: RecruitmentSnapshot, weights: Mapping[str, float] | None = None
+    snapshot: RecruitmentSnapshot | Evidence, weights: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
-    return stage_scores_from(
-        stage_means(snapshot), weights or {}, {c.id: c.weight for c in snapshot.criteria}
-    )
+    ev = as_evidence(snapshot)
+    return stage_scores_from(stage_means(ev), weights or {}, {c.id: c.weight for c in ev.criteria})

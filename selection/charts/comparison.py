@@ -16,7 +16,7 @@ from selection.charts.theme import (
     fr_format_expr,
     styled,
 )
-from selection.domain.stages import STAGES
+from selection.domain.stages import STAGE_BY_CODE, STAGES
 
 VIEW_AXIS: dict[str, tuple[str, str]] = {
     # view → (axis title, d3 format)
@@ -218,15 +218,28 @@ def stage_evolution_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
 
 
 def spread_frame(comparison: Comparison) -> pd.DataFrame:
+    """Long table of disagreements: per candidate and criterion, the largest spread between the
+    interviewers of ONE stage (max − min of their ratings there), the stage where it was seen,
+    and whether it is a strong disagreement (≥ DISAGREEMENT_SPREAD). Pairs where no stage had
+    two ratings are left out."""
     frame = comparison.spread.copy()
     frame.index.name = "candidat"
     long = frame.reset_index().melt(id_vars="candidat", var_name="critere", value_name="ecart")
-    return long.dropna(subset=["ecart"])
+    if comparison.spread_stage is not None:
+        stages = comparison.spread_stage.copy()
+        stages.index.name = "candidat"
+        codes = stages.reset_index().melt(id_vars="candidat", var_name="critere", value_name="e")
+        long["etape"] = [STAGE_BY_CODE[c].label if isinstance(c, str) else None for c in codes["e"]]
+    else:
+        long["etape"] = None
+    long = long.dropna(subset=["ecart"]).reset_index(drop=True)
+    long["desaccord_fort"] = long["ecart"] >= DISAGREEMENT_SPREAD
+    return long
 
 
 def spread_chart(comparison: Comparison) -> alt.TopLevelMixin:
-    """Disagreement between interviewers (max − min of their ratings) per criterion and
-    candidate; a dashed rule marks the strong-disagreement threshold."""
+    """Disagreement between interviewers of the same stage (max − min of their ratings there)
+    per criterion and candidate; a dashed rule marks the strong-disagreement threshold."""
     data = spread_frame(comparison)
     points = (
         alt.Chart(data)
@@ -234,7 +247,7 @@ def spread_chart(comparison: Comparison) -> alt.TopLevelMixin:
         .encode(
             x=alt.X(
                 "ecart:Q",
-                title="Écart entre évaluateurs (max − min)",
+                title="Écart entre évaluateurs d'une même étape (max − min)",
                 scale=alt.Scale(domain=[0, 2]),
             ),
             y=alt.Y(
@@ -247,6 +260,7 @@ def spread_chart(comparison: Comparison) -> alt.TopLevelMixin:
                 alt.Tooltip("candidat:N", title="Candidat·e"),
                 alt.Tooltip("critere:N", title="Critère"),
                 alt.Tooltip("ecart:Q", title="Écart", format=".1f"),
+                alt.Tooltip("etape:N", title="À l'étape"),
             ],
         )
     )
@@ -257,5 +271,44 @@ def spread_chart(comparison: Comparison) -> alt.TopLevelMixin:
     )
     return styled(
         (points + rule).properties(height=alt.Step(26)),
-        "Écart entre les notes des évaluateurs, par critère et par candidature.",
+        "Écart entre les notes des évaluateurs d'une même étape, par critère et par "
+        "candidature ; le tableau sous le graphique donne chaque valeur et l'étape.",
+    )
+
+
+def calibration_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """Mean deviation of each interviewer from the rest of the panel (``calibration_frame``):
+    bars left of zero = harsher, right = more lenient, each labelled with its value so colour
+    never carries the meaning alone."""
+    order = list(frame.sort_values("ecart")["personne"])
+    y = alt.Y("personne:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=y,
+            x=alt.X(
+                "ecart:Q",
+                title="Écart moyen au reste du panel (points ; négatif = plus sévère)",
+                scale=alt.Scale(domain=[-2, 2]),
+            ),
+            tooltip=[
+                alt.Tooltip("personne:N", title="Personne"),
+                alt.Tooltip("ecart:Q", title="Écart moyen", format="+.2f"),
+                alt.Tooltip("notes_partagees:Q", title="Notes partagées"),
+            ],
+        )
+    )
+    text = (
+        bars.mark_text(align="left", dx=4, color=GREY_TEXT)
+        .transform_calculate(etiquette=fr_format_expr("datum.ecart", "+.1f"))
+        .encode(text="etiquette:N", x=alt.value(0))
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=GREY_SECONDARY).encode(x="zero:Q")
+    )
+    return styled(
+        (bars + rule + text).properties(height=alt.Step(28)),
+        "Écart moyen de chaque personne au reste du panel sur les mêmes entretiens ; le tableau "
+        "sous le graphique donne chaque valeur et sa lecture.",
     )

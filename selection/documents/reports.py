@@ -15,7 +15,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from selection.analysis.progress import candidate_status
-from selection.analysis.scoring import Comparison
+from selection.analysis.scoring import Comparison, ranking_order, tie_key, view_leaders
 from selection.documents.document import (
     Block,
     BulletList,
@@ -315,8 +315,13 @@ def candidate_report_html(
 
 
 def _rank_strings(values: pd.Series) -> list[str]:
-    ranks = values.astype(float).rank(method="min", ascending=False)
-    return ["—" if pd.isna(r) else str(int(r)) for r in ranks]
+    """Ranks of one view's column with the one tie rule (scoring.tie_key): equal scores share a
+    rank. The column is brought to the 0–1 scale by its own largest value when it exceeds 1
+    (matrice, points), which leaves equal values equal."""
+    v = values.astype(float)
+    top = float(v.abs().max()) if v.notna().any() else 1.0
+    _, ranks = ranking_order(tie_key(v, top if top > 1 else 1.0), [""] * len(v))
+    return ["—" if r == 0 else str(int(r)) for r in ranks]
 
 
 def _with_interval(value: float, low: float, high: float) -> str:
@@ -326,25 +331,24 @@ def _with_interval(value: float, low: float, high: float) -> str:
     return f"{french_number(value, 2)} (de {french_number(low, 2)} à {french_number(high, 2)})"
 
 
+_VIEW_OF_COLUMN = {"score": "moyenne", "matrice": "matrice", "points_valides": "valides"}
+
+
 def _leaders(table: pd.DataFrame, column: str) -> list[str]:
-    """Names sharing the top value of a view, among candidates with at least one rating."""
-    rated = table[table["score"].notna()]
-    values = rated[column].astype(float)
-    if values.isna().all():
-        return []
-    return sorted(rated.loc[values == values.max(), "candidat"].map(one_line), key=str.casefold)
+    """Names first in a view (sharing rank 1 on a tie, one tie rule), among candidates with at
+    least one rating, listed by name — as the meeting screen ranks them."""
+    return [one_line(n) for n in view_leaders(table, _VIEW_OF_COLUMN[column])]
 
 
 def _leaders_sentence(table: pd.DataFrame) -> str:
-    views = {
-        "moyenne": _leaders(table, "score"),
-        "matrice": _leaders(table, "matrice"),
-        "valides": _leaders(table, "points_valides"),
-    }
+    views = {view: _leaders(table, column) for column, view in _VIEW_OF_COLUMN.items()}
     if not any(views.values()):
         return "Aucune note soumise : le classement n'est pas encore possible."
     if all(v == views["moyenne"] for v in views.values()):
-        return f"Les trois vues placent en tête : {', '.join(views['moyenne'])}."
+        names = views["moyenne"]
+        if len(names) > 1:
+            return f"Les trois vues placent à égalité en tête : {', '.join(names)}."
+        return f"Les trois vues placent en tête : {', '.join(names)}."
     details = "; ".join(
         f"{SCORE_VIEWS[k]} : {', '.join(v) or 'aucune note'}" for k, v in views.items()
     )

@@ -48,9 +48,18 @@ SCORE_VIEWS: dict[str, str] = {
 
 MUST_HAVE_STATUS: dict[str, str] = {
     "ok": "Critères obligatoires validés",
-    "a_verifier": "Critère obligatoire à vérifier",
-    "bloquant": "Ne peut pas être retenu·e",
+    "a_confirmer": "Critère obligatoire à confirmer (une étape qui l'évalue reste à passer)",
+    "bloquant": "Critère obligatoire non validé : ne peut pas être retenu·e",
     "sans_objet": "Aucun critère obligatoire",
+}
+
+# Robustness of the lead under both uncertainties (selection.analysis.robustness.LeadStability)
+LEAD_STABILITY: dict[str, str] = {
+    "solide": "Solide, y compris avec les preuves manquantes",
+    "solide_sur_preuves_disponibles": (
+        "Solide sur les preuves disponibles, pourrait changer avec les preuves manquantes"
+    ),
+    "fragile": "Dépend des pondérations choisies",
 }
 
 RECOMMENDATIONS: dict[str, str] = {

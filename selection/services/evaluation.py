@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from selection.analysis.culture import SEVERITY_LABELS
+from selection.analysis.progress import rateable_stages as progress_rateable_stages
+from selection.analysis.progress import stage_reached
 from selection.analysis.scoring import DISAGREEMENT_SPREAD
 from selection.domain import labels
 from selection.domain.ids import new_id
 from selection.domain.model import Evaluation, RecruitmentSnapshot, ValidationError
-from selection.domain.stages import REFERENCES, STAGE_BY_CODE, STAGES, stage_index
+from selection.domain.stages import REFERENCES, STAGE_BY_CODE, STAGES
 from selection.services.blind import submitted_pairs
 
 
@@ -49,16 +51,15 @@ def has_submitted(
 
 
 def reached_by_decision(snapshot: RecruitmentSnapshot, candidate_id: str) -> int:
-    """Index of the furthest stage a candidate was allowed into by a « continuer » decision."""
-    reached = 0
-    for d in snapshot.decisions:
-        if d.candidate_id == candidate_id and d.decision == "continuer":
-            reached = max(reached, min(stage_index(d.stage) + 1, len(STAGES) - 1))
-    return reached
+    """Index of the furthest stage a candidate reached: the one definition of
+    :func:`selection.analysis.progress.stage_reached` (latest decision per stage, plus stages
+    holding a submitted rating), so Évaluations offers exactly what Progression shows."""
+    return stage_reached(snapshot, candidate_id)
 
 
 def rateable_stages(snapshot: RecruitmentSnapshot, candidate_id: str) -> list[str]:
-    return [s.code for s in STAGES[: reached_by_decision(snapshot, candidate_id) + 1]]
+    """Stages that may be rated for a candidate (see selection.analysis.progress)."""
+    return progress_rateable_stages(snapshot, candidate_id)
 
 
 def build_evaluations(

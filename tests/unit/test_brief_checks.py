@@ -50,7 +50,18 @@ def codes(criteria: list[Criterion]) -> list[str]:
 
 @pytest.mark.parametrize("key", [info.key for info in list_presets()])
 def test_every_preset_is_a_good_brief(key):
-    assert check_brief(load_preset(key, "rec")) == []
+    from selection.analysis.brief_checks import NO_EVIDENCE_BEFORE_REFERENCES
+
+    criteria = load_preset(key, "rec")
+    warnings = check_brief(criteria)
+    # The guide's role briefs keep their collaboration criteria for the advisory culture meeting
+    # (and the calls): they are told, rightly, that those get no score before the calls.
+    assert [w.code for w in warnings] in ([], [NO_EVIDENCE_BEFORE_REFERENCES])
+    by_label = {c.label: c for c in criteria}
+    for w in warnings:
+        for label in w.criterion_labels:
+            assert is_culture_category(by_label[label].category)
+            assert set(by_label[label].stages) <= {"adequation", "references"}
 
 
 def test_more_than_four_criteria_at_one_stage_is_flagged_for_that_stage():
@@ -173,3 +184,19 @@ def test_statements_about_the_person_get_no_hint(statement):
 
 def test_an_empty_brief_has_nothing_to_say():
     assert check_brief([]) == []
+
+
+def test_a_criterion_probed_only_at_adequation_and_references_has_no_evidence_before_the_calls():
+    from selection.analysis.brief_checks import NO_EVIDENCE_BEFORE_REFERENCES
+
+    brief = [
+        crit("Posture", ("adequation", "references"), category="Posture", position=0),
+        crit("Références seules", ("references",), position=1),
+        crit("Code", ("intra", "references"), position=2),
+        crit("Sans étape", (), position=3),
+    ]
+    found = [w for w in check_brief(brief) if w.code == NO_EVIDENCE_BEFORE_REFERENCES]
+    assert len(found) == 1
+    assert found[0].criterion_labels == ("Posture", "Références seules")
+    assert "aucune preuve avant les appels" in found[0].message_fr
+    assert found[0].severity == WARNING

@@ -129,6 +129,8 @@ def test_final_choice_only_by_the_person_responsible() -> None:
 
 def test_a_candidate_whose_must_have_failed_cannot_be_retained() -> None:
     snap = snapshot({"Sécurité": 3.0}, {"Ana": {"Sécurité": 1}}, must_have=("Sécurité",))
+    # Probed only at the intra interview, rated there: no later stage can validate it.
+    snap.criteria = [replace(c, stages=("intra",)) for c in snap.criteria]
     snap.recruitment = replace(snap.recruitment, owner="Camille")
     choice = StageDecision(new_id(), snap.candidates[0].id, "intra", "retenu", "Camille", "x")
     with pytest.raises(ValidationError, match="ne peut pas être retenu"):

@@ -198,7 +198,8 @@ def test_gaps_are_ranked_decisive_first_then_by_weight():
 def test_entering_and_leaving_the_shortlist_are_decisive():
     # Weights 1 and 1, shortlist of two. Alice 3/3 = 1; Bastien 3/2 = 0.75 (k2 partial);
     # Chloé 3/1.5 = 0.625 (k2 partial). Bastien with k2 = 1 falls to 0.5, behind Chloé;
-    # Chloé with k2 = 3 reaches 1, level with Alice (who stays first by name) and ahead of Bastien.
+    # Chloé with k2 = 3 reaches 1, level with Alice: equal scores share the first place (the one
+    # tie rule), so for both of them a 3 would mean sharing the lead.
     snapshot = make_snapshot(
         [{"id": "k1", "label": "Recherche"}, {"id": "k2", "label": "Ergonomie"}],
         ["Alice Moreau", "Bastien Roux", "Chloé Petit"],
@@ -213,10 +214,13 @@ def test_entering_and_leaving_the_shortlist_are_decisive():
         ],
     )
     gaps = {g.candidate_id: g for g in find_gaps(snapshot, shortlist_size=2)}
-    assert gaps["c1"].effects == ("sort",)
+    assert gaps["c1"].effects == ("prend_la_tete", "sort")
     assert "une note de 1 ferait sortir Bastien Roux des 2 premières places" in gaps["c1"].reason
-    assert gaps["c2"].effects == ("entre",)
-    assert "ferait entrer Chloé Petit dans les 2 premières places" in gaps["c2"].reason
+    assert "une note de 3 mettrait Bastien Roux à égalité en tête avec Alice Moreau" in (
+        gaps["c1"].reason
+    )
+    assert gaps["c2"].effects == ("prend_la_tete",)
+    assert "mettrait Chloé Petit à égalité en tête avec Alice Moreau" in gaps["c2"].reason
     assert [g.candidate_id for g in shortlist_gaps(snapshot, shortlist_size=2)] == ["c1"]
 
 
@@ -276,8 +280,8 @@ def test_decision_relevance_agrees_with_re_ranking_through_compare(seed):
         ]
         cand = int(gap.candidate_id[1:])
         trial = make_snapshot(criteria, names, [*kept, (cand, gap.criterion_id, "Claire", value)])
-        table = compare(trial).table
-        return list(table["candidate_id"]).index(gap.candidate_id) + 1
+        # The place the team sees: the shared rank of the one tie rule.
+        return int(compare(trial).table.set_index("candidate_id").loc[gap.candidate_id, "rang"])
 
     gaps = find_gaps(snapshot, shortlist_size=n)
     assert any(g.effects for g in gaps) and any(not g.effects for g in gaps)
@@ -287,3 +291,16 @@ def test_decision_relevance_agrees_with_re_ranking_through_compare(seed):
         assert ("entre" in gap.effects) == (now > n and best <= n and best != 1)
         assert ("sort" in gap.effects) == (now <= n and worst > n)
         assert ("perd_la_tete" in gap.effects) == (now == 1 and 1 < worst <= n)
+
+
+def test_a_listed_gap_is_a_plain_frozen_value_whose_sentences_do_not_change():
+    from dataclasses import FrozenInstanceError, replace
+
+    gaps = find_gaps(detection_snapshot())
+    gap = gaps[0]
+    with pytest.raises(FrozenInstanceError):
+        gap.weight = 3.0
+    copy = replace(gap)
+    assert copy == gap and hash(copy) == hash(gap)
+    assert copy.reason == gap.reason and copy.guide_reason == gap.guide_reason
+    assert gap.reason.startswith(gap.guide_reason.split(" : ")[0])

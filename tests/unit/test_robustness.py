@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -274,12 +276,179 @@ def test_summary_without_enough_scored_candidates_says_so():
     assert "Une seule candidature a des notes (Alice)" in one
 
 
-def test_a_comparison_with_two_identical_names_is_refused():
+def test_two_identical_names_are_told_apart_by_the_evidence_of_the_comparison():
     snapshot = make_snapshot({"X": 1.0}, {"Alice Moreau": {"X": [3]}})
     snapshot.candidates.append(Candidate(id="c9", recruitment_id="r", name="Alice Moreau"))
     snapshot.evaluations.append(
         Evaluation("e9", "c9", "intra", "k0", "Personne 0", 2, evidence="Exemple.")
     )
+    via = analyse(compare(snapshot))
+    assert via.candidate_ids == analyse(snapshot).candidate_ids == ["c0", "c9"]
+    # A comparison built by hand (no evidence) is read by name: two equal names are refused.
+    bare = replace(compare(snapshot), evidence=None)
     with pytest.raises(ValidationError, match="même nom"):
-        analyse(compare(snapshot))
-    assert analyse(snapshot).candidate_ids == ["c0", "c9"]
+        analyse(bare)
+
+
+# --- the one tie rule ------------------------------------------------------------------------
+
+
+def test_a_float_noise_difference_is_a_tie_for_the_leader_and_the_draws():
+    score = np.array([0.7, 0.7 + 1e-15, 0.2])
+    from selection.analysis.robustness import _leader
+
+    assert _leader(score) == 0  # tied: the first listed leads, not the one 1e-15 above
+    # Candidates whose means differ only by float noise share the first place in every draw.
+    means = np.array([[np.nextafter(2.3, 3.0), 3.0], [2.3, 3.0], [1.0, 1.0]])
+    assert means[0, 0] != means[1, 0]
+    p = rank_first_probabilities(means, np.array([1.0, 2.0]))
+    assert p.tolist() == [0.5, 0.5, 0.0]
+
+
+def test_with_every_rating_in_a_tie_is_not_blamed_on_missing_evidence():
+    snapshot = make_snapshot(
+        {"X": 1.0, "Y": 1.0},
+        {"Bastien Roux": {"X": [3], "Y": [2]}, "Alice Moreau": {"X": [2], "Y": [3]}},
+    )
+    result = analyse(snapshot)
+    assert result.names == ["Alice Moreau", "Bastien Roux"]
+    assert not result.missing.could_change
+    assert "preuves manquantes peuvent" not in result.summary
+    assert "à égalité de score avec Bastien Roux (même rang)" in result.summary
+    assert "ne tient pas à des preuves manquantes" in result.summary
+    table = compare(snapshot).table
+    assert list(table["rang"]) == [1, 1]
+
+
+# --- probability of leading with the missing evidence drawn too -----------------------------
+
+
+def _straightforward_monte_carlo(means, weights, prior, draws, rng):
+    """Draw by draw, candidate by candidate: the textbook version of the second figure."""
+    n, k = means.shape
+    wins = np.zeros(n)
+    for _ in range(draws):
+        w = weights * rng.uniform(0.7, 1.3, size=k)
+        scores = []
+        for i in range(n):
+            row = means[i]
+            if np.isnan(row).all():
+                scores.append(-np.inf)
+                continue
+            filled = [
+                row[c] if not np.isnan(row[c]) else rng.choice([1.0, 2.0, 3.0], p=prior[c])
+                for c in range(k)
+            ]
+            scores.append(sum(wc * (v - 1) / 2 for wc, v in zip(w, filled, strict=True)) / w.sum())
+        scores = np.array(scores)
+        top = np.flatnonzero(np.isclose(scores, scores.max(), rtol=0, atol=1e-12))
+        wins[top] += 1.0 / top.size
+    return wins / draws
+
+
+def test_a_leader_with_many_missing_ratings_is_not_sure_to_lead_and_matches_a_plain_monte_carlo():
+    from selection.analysis.robustness import (
+        missing_prior,
+        rank_first_probabilities_with_missing,
+    )
+
+    # Alice: two 3s, six criteria never rated. Bastien and Chloé: rated everywhere, 2s and 3s.
+    means = np.array(
+        [
+            [3.0, 3.0, NAN, NAN, NAN, NAN, NAN, NAN],
+            [3.0, 2.0, 3.0, 2.0, 3.0, 3.0, 2.0, 3.0],
+            [2.0, 3.0, 2.0, 3.0, 2.0, 3.0, 3.0, 2.0],
+            [NAN] * 8,
+        ]
+    )
+    weights = np.array([3.0, 3.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0])
+    # The panel's ratings per criterion (counts of 1, 2, 3); the last criterion: nobody yet.
+    counts = np.array(
+        [[1, 2, 5], [0, 3, 4], [2, 2, 2], [1, 4, 1], [3, 1, 1], [0, 2, 6], [1, 1, 1], [0, 0, 0]]
+    )
+    weights_only = rank_first_probabilities(means, weights)
+    assert weights_only[0] == 1.0  # on the evidence available, Alice always leads
+    with_missing = rank_first_probabilities_with_missing(means, weights, counts)
+    assert with_missing[0] < 1.0
+    assert with_missing[3] == 0.0  # nothing known: never drawn into the ranking
+    assert with_missing.sum() == pytest.approx(1.0)
+    again = rank_first_probabilities_with_missing(means, weights, counts)
+    np.testing.assert_array_equal(with_missing, again)  # seeded
+    prior = missing_prior(counts)
+    np.testing.assert_allclose(prior[-1], [1 / 3] * 3)
+    expected = _straightforward_monte_carlo(means, weights, prior, 4000, np.random.default_rng(99))
+    # 2,000 + 4,000 draws: the standard error of the difference is below 0.014.
+    np.testing.assert_allclose(with_missing, expected, atol=0.045)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_with_every_rating_in_both_figures_are_equal(seed):
+    from selection.analysis.robustness import rank_first_probabilities_with_missing
+
+    rng = np.random.default_rng(seed)
+    means = rng.choice([1.0, 1.5, 2.0, 2.5, 3.0], size=(12, 5))
+    means[4] = NAN  # a candidate without any rating stays out of both
+    weights = rng.uniform(0.5, 3, 5)
+    counts = rng.integers(0, 5, size=(5, 3))
+    np.testing.assert_array_equal(
+        rank_first_probabilities(means, weights, seed=seed),
+        rank_first_probabilities_with_missing(means, weights, counts, seed=seed),
+    )
+
+
+def test_the_summary_tells_solid_on_available_evidence_from_could_change_with_missing():
+    snapshot = make_snapshot(
+        {"A": 3.0, "B": 3.0, "C": 2.0, "D": 2.0},
+        {
+            "Alice Moreau": {"A": [3, 3]},
+            "Bastien Roux": {"A": [2, 3], "B": [3, 3], "C": [3, 2], "D": [3, 3]},
+            "Chloé Petit": {"A": [1, 1], "B": [1, 2], "C": [1], "D": [2]},
+        },
+    )
+    result = analyse(snapshot)
+    assert result.names[0] == "Alice Moreau"
+    stability = result.stability
+    assert stability.weights_only == 1.0
+    assert stability.with_missing < 0.9
+    assert stability.code == "solide_sur_preuves_disponibles"
+    assert "solide sur les preuves disponibles, mais qui pourrait changer avec les preuves " in (
+        result.summary
+    )
+    assert result.to_frame()["probabilite_premier_avec_manquantes"].iloc[0] < 1.0
+    full = analyse(
+        make_snapshot(
+            {"A": 1.0, "B": 1.0},
+            {"Alice Moreau": {"A": [3], "B": [3]}, "Bastien Roux": {"A": [2], "B": [2]}},
+        )
+    )
+    np.testing.assert_array_equal(full.probabilities, full.probabilities_with_missing)
+    assert full.stability.code == "solide"
+    assert "En tirant aussi au hasard" not in full.summary
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_leaving_out_people_who_can_never_lead_changes_no_figure(seed, monkeypatch):
+    """The draws skip candidates whose best case over the weight box (and the missing ratings)
+    stays below somebody's worst case: the figures must be exactly those of all the draws."""
+    from selection.analysis import robustness
+    from selection.analysis.robustness import rank_first_probabilities_with_missing
+
+    rng = np.random.default_rng(seed)
+    means = rng.choice(
+        [1.0, 1.5, 2.0, 2.5, 3.0, NAN], size=(40, 6), p=[0.1, 0.2, 0.2, 0.2, 0.2, 0.1]
+    )
+    means[:3] = np.clip(means[:3] + 1.0, 1, 3)  # a few strong people, the rest far behind
+    weights = rng.uniform(0.5, 3, 6)
+    counts = rng.integers(0, 6, size=(6, 3))
+    pruned = rank_first_probabilities(means, weights, samples=400)
+    pruned_missing = rank_first_probabilities_with_missing(means, weights, counts, samples=400)
+    kept = robustness._contenders(
+        *robustness._normalised(means), weights, np.arange(40), 0.3, imputed=False
+    )
+    assert kept.size < 40  # the case does leave people out
+    monkeypatch.setattr(robustness, "_contenders", lambda norm, known, w, cols, s, imputed: cols)
+    np.testing.assert_array_equal(pruned, rank_first_probabilities(means, weights, samples=400))
+    everyone = rank_first_probabilities_with_missing(means, weights, counts, samples=400)
+    # The imputations are drawn for the people kept only, so the random stream differs: the
+    # second figure agrees within noise (400 draws).
+    np.testing.assert_allclose(pruned_missing, everyone, atol=0.08)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from selection.analysis.scoring import compare, weighted_scores
-from selection.domain.model import ValidationError
+from selection.domain.model import StageDecision, ValidationError
 from tests.factories import snapshot
 
 
@@ -104,16 +105,46 @@ def test_guide_method_counts_validated_levels_only() -> None:
     assert r["points_total"] == 9
 
 
-def test_unvalidated_must_have_blocks_and_missing_one_is_to_check() -> None:
-    snap = snapshot(
-        {"Sécurité": 3.0, "Code": 1.0},
-        {"Ana": {"Sécurité": 2, "Code": 3}, "Ben": {"Code": 3}, "Cé": {"Sécurité": 3}},
-        must_have=("Sécurité",),
+def _probed_at(snap, *stages):
+    snap.criteria = [replace(c, stages=stages) for c in snap.criteria]
+    return snap
+
+
+def test_a_must_have_is_validated_to_confirm_or_failed() -> None:
+    # Everyone passed préqualification (factory) and was rated at the intra interview.
+    ratings = {"Ana": {"Sécurité": 2, "Code": 3}, "Ben": {"Code": 3}, "Cé": {"Sécurité": 3}}
+    crits = {"Sécurité": 3.0, "Code": 1.0}
+    # Probed at intra and at the work sample, still ahead for everyone: only « à confirmer ».
+    comp = compare(
+        _probed_at(snapshot(crits, ratings, must_have=("Sécurité",)), "intra", "mise_en_situation")
     )
-    comp = compare(snap)
-    assert row(comp, "Ana")["obligatoires"] == "bloquant"
-    assert row(comp, "Ben")["obligatoires"] == "a_verifier"
+    assert row(comp, "Ana")["obligatoires"] == "a_confirmer"
+    assert row(comp, "Ben")["obligatoires"] == "a_confirmer"
     assert row(comp, "Cé")["obligatoires"] == "ok"
+    # Probed at intra only: Ana was rated there (2 < 2,5) → failed. Ben was not rated at intra
+    # yet and is there now (no decision yet): the stage is still open → « à confirmer ».
+    comp = compare(_probed_at(snapshot(crits, ratings, must_have=("Sécurité",)), "intra"))
+    assert row(comp, "Ana")["obligatoires"] == "bloquant"
+    assert row(comp, "Ben")["obligatoires"] == "a_confirmer"
+    # Once Ben passed intra without any rating on it, nothing can validate it any more.
+    snap = _probed_at(snapshot(crits, ratings, must_have=("Sécurité",)), "intra")
+    ben = next(c for c in snap.candidates if c.name == "Ben")
+    snap.decisions.append(StageDecision("d-ben", ben.id, "intra", "continuer", "Lead", "ok"))
+    assert row(compare(snap), "Ben")["obligatoires"] == "bloquant"
+    # Probed only at préqualification, which everyone passed: a missing rating has failed too.
+    comp = compare(
+        _probed_at(snapshot(crits, ratings, must_have=("Sécurité",)), "prequalification")
+    )
+    assert row(comp, "Cé")["obligatoires"] == "ok", "a rating at another stage still counts"
+    assert row(comp, "Ben")["obligatoires"] == "bloquant"
+
+
+def test_a_stopped_candidate_has_nothing_ahead() -> None:
+    snap = snapshot({"Sécurité": 3.0}, {"Ana": {"Sécurité": 2}}, must_have=("Sécurité",))
+    assert row(compare(snap), "Ana")["obligatoires"] == "a_confirmer"
+    ana = snap.candidates[0]
+    snap.decisions.append(StageDecision("d-ana", ana.id, "intra", "arreter", "Lead", "non"))
+    assert row(compare(snap), "Ana")["obligatoires"] == "bloquant"
 
 
 def test_culture_stage_ratings_never_count() -> None:
@@ -153,6 +184,6 @@ def test_guide_view_ranks_a_blocked_candidate_after_the_others() -> None:
         levels={"Sécurité": 1, "Code": 3},
         must_have=("Sécurité",),
     )
-    ranked = compare(snap).ranked("valides")
+    ranked = compare(_probed_at(snap, "intra")).ranked("valides")
     assert list(ranked["candidat"]) == ["Moyen", "Bloqué"]
     assert pd.isna(ranked.iloc[1]["rang"])
