@@ -338,6 +338,8 @@ def _build_evidence(snapshot: RecruitmentSnapshot) -> Evidence:
     furthest = np.full(n, -1)
     np.maximum.at(furthest, cand[known_cand], full_stage[known_cand])
     rated_reached = {candidates[i].id: int(s) for i, s in enumerate(furthest.tolist()) if s >= 0}
+    if snapshot.rated_reached is not None:  # scoped to a viewer: the stage reached stays everyone's
+        rated_reached = snapshot.rated_reached
     progress = stage_progress(row_of, snapshot.decisions, rated_reached)
     reached = np.array([progress[c.id].reached for c in candidates], dtype=int)
     status = tuple(progress[c.id].status for c in candidates)

@@ -45,6 +45,14 @@ def latest_decisions(
     return latest
 
 
+def rated_reached_of(snapshot: RecruitmentSnapshot) -> dict[str, int]:
+    """The snapshot's own record of the stages reached through ratings, if it carries one (a
+    viewer-scoped snapshot does), else what its evaluations say."""
+    if snapshot.rated_reached is not None:
+        return snapshot.rated_reached
+    return rated_stage_reached(snapshot.evaluations)
+
+
 def rated_stage_reached(evaluations: Iterable[Evaluation]) -> dict[str, int]:
     """candidate id → index of the furthest stage holding a submitted rating."""
     seen: dict[str, int] = {}
@@ -94,13 +102,18 @@ def progress_by_candidate(snapshot: RecruitmentSnapshot) -> dict[str, StageProgr
     return stage_progress(
         (c.id for c in snapshot.candidates),
         snapshot.decisions,
-        rated_stage_reached(snapshot.evaluations),
+        rated_reached_of(snapshot),
     )
 
 
 def stage_reached(snapshot: RecruitmentSnapshot, candidate_id: str) -> int:
     """Index of the furthest stage one candidate reached (see :class:`StageProgress`)."""
-    rated = rated_stage_reached(e for e in snapshot.evaluations if e.candidate_id == candidate_id)
+    if snapshot.rated_reached is not None:
+        rated = {k: v for k, v in snapshot.rated_reached.items() if k == candidate_id}
+    else:
+        rated = rated_stage_reached(
+            e for e in snapshot.evaluations if e.candidate_id == candidate_id
+        )
     mine = [d for d in snapshot.decisions if d.candidate_id == candidate_id]
     return stage_progress([candidate_id], mine, rated)[candidate_id].reached
 
@@ -409,6 +422,11 @@ def owed_by(snapshot: RecruitmentSnapshot, member_key: str) -> list[OwedEvaluati
 def owed_evaluations(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
     """The owed evaluations of :func:`owed_list` as a French table, one row per person,
     candidate and stage (the person is shown by name)."""
+    return owed_frame(owed_list(snapshot))
+
+
+def owed_frame(items: Iterable[OwedEvaluation]) -> pd.DataFrame:
+    """Owed evaluations as the French table of the Progression page."""
     return pd.DataFrame(
         [
             {
@@ -417,7 +435,7 @@ def owed_evaluations(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
                 "Étape": STAGE_BY_CODE[o.stage].label,
                 "Motif": o.reason_label,
             }
-            for o in owed_list(snapshot)
+            for o in items
         ],
         columns=["Évaluateur·rice", "Candidat·e", "Étape", "Motif"],
     )

@@ -364,3 +364,7 @@ class RecruitmentSnapshot:
     reference_calls: list[ReferenceCall] = field(default_factory=list)
     panel: list[PanelAssignment] = field(default_factory=list)  # v4
     openings: list[DebriefOpening] = field(default_factory=list)  # v4
+    # Furthest stage index holding a submitted rating, per candidate, read from every rating when
+    # the snapshot is scoped to a viewer (who may not see them all): the stage reached stays the
+    # same for everyone. None: derive it from the evaluations held here.
+    rated_reached: dict[str, int] | None = None

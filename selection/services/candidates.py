@@ -117,11 +117,19 @@ def check_final_choice(full: RecruitmentSnapshot, candidate_id: str) -> None:
     every submitted rating, whoever asks)."""
     names = {c.id: c.name for c in full.candidates}
     if full.criteria:
-        table = compare(full).table.set_index("candidate_id")
-        if table.loc[candidate_id, "obligatoires"] == "bloquant":
+        # The final choice ends the process: a must-have still « à confirmer » would never be
+        # confirmed, so only validated must-haves let a person be retained (PRODUCT.md §4).
+        state = compare(full).table.set_index("candidate_id").loc[candidate_id, "obligatoires"]
+        if state == "bloquant":
             raise Refused(
                 f"{names[candidate_id]} ne peut pas être retenu·e : un critère obligatoire n'est "
                 f"pas validé. {NOTHING_CHANGED}"
+            )
+        if state == "a_confirmer":
+            raise Refused(
+                f"{names[candidate_id]} ne peut pas encore être retenu·e : un critère obligatoire "
+                "reste à confirmer (une étape qui le vérifie n'a pas eu lieu). Notez-le d'abord. "
+                + NOTHING_CHANGED
             )
     submitted = replace(full, evaluations=[e for e in full.evaluations if e.status == "soumis"])
     status = candidate_status(submitted).set_index("candidate_id")["statut"]

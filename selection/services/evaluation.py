@@ -19,7 +19,6 @@ from selection.domain import labels
 from selection.domain.ids import new_id
 from selection.domain.model import Evaluation, RecruitmentSnapshot, ValidationError
 from selection.domain.stages import REFERENCES, STAGE_BY_CODE, STAGES
-from selection.services.blind import submitted_pairs
 
 
 @dataclass(frozen=True)
@@ -257,16 +256,13 @@ def severity_label(code: str) -> str:
 
 
 def owed_to_me(view) -> list[str]:
-    """What the viewer owes: the panels they are on where they have not submitted yet."""
-    me = view.actor.key
-    done = submitted_pairs(view.snapshot, me)
-    stopped = set(view.status.loc[view.status["statut"] == "arrete", "candidate_id"])
-    out = []
-    for a in view.snapshot.panel:
-        if a.member_key != me or (a.candidate_id, a.stage) in done:
-            continue
-        if a.candidate_id in stopped or a.candidate_id not in view.candidate_by_id:
-            continue
-        name = view.candidate_by_id[a.candidate_id].name
-        out.append(f"{name} ({STAGE_BY_CODE[a.stage].label})")
-    return out
+    """What the viewer owes (from the stage plan and everyone's submissions): « Name (stage) »,
+    those whose interview already took place first."""
+    mine = [o for o in view.owed if o.member_key == view.actor.key]
+    mine.sort(key=lambda o: (not o.due, o.candidate_name, STAGE_BY_CODE[o.stage].order))
+    return [
+        f"{o.candidate_name} ({STAGE_BY_CODE[o.stage].label}"
+        + ("" if o.due else ", entretien à venir")
+        + ")"
+        for o in mine
+    ]

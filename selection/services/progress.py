@@ -30,7 +30,8 @@ def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def owed(view: RecruitmentView) -> pd.DataFrame:
-    return progress.owed_evaluations(view.snapshot)
+    """Every evaluation owed, by person (read from everyone's submissions: names only)."""
+    return progress.owed_frame(view.owed)
 
 
 def stage_lengths(view: RecruitmentView) -> pd.DataFrame:

@@ -16,7 +16,13 @@ from functools import cached_property
 
 import pandas as pd
 
-from selection.analysis.progress import candidate_status
+from selection.analysis.evidence import Evidence, build_evidence
+from selection.analysis.progress import (
+    candidate_status,
+    owed_list,
+    rated_stage_reached,
+    sealed_debriefs,
+)
 from selection.domain.model import Recruitment, RecruitmentSnapshot
 from selection.domain.permissions import Action, Role
 from selection.services import blind
@@ -36,6 +42,17 @@ class RecruitmentView:
     blinded: frozenset[str]
     status: pd.DataFrame
     members: list[dict] = field(default_factory=list)
+    # (candidate, stage) whose meeting view stays closed: an assigned interviewer has not
+    # submitted and the owner did not open it early (« pas de débrief à chaud »), from all data.
+    sealed: frozenset[tuple[str, str]] = frozenset()
+    # What each person owes, from the stage plan and everyone's submissions (names only).
+    owed: tuple = ()
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        """Means, spreads, coverage and doubts: computed once per view, shared by every table,
+        chart, sentence and file of the page."""
+        return build_evidence(self.snapshot)
 
     @property
     def id(self) -> str:
@@ -103,6 +120,7 @@ def scoped_view(
 ) -> RecruitmentView:
     """The view of an already read snapshot (used by ``view`` and by tests)."""
     scoped, blinded = blind.scope(full, actor.key)
+    scoped = replace(scoped, rated_reached=rated_stage_reached(full.evaluations))
     return RecruitmentView(
         recruitment=full.recruitment,
         actor=actor,
@@ -110,16 +128,17 @@ def scoped_view(
         roles=held,
         snapshot=scoped,
         blinded=blinded,
-        status=process_state(full),
+        status=candidate_status(scoped),
         members=members or [],
+        sealed=frozenset(sealed_debriefs(full)),
+        owed=tuple(owed_list(full)),
     )
 
 
 def process_state(full: RecruitmentSnapshot) -> pd.DataFrame:
     """Stage reached and status of every candidate, from the decisions and the stages that have
     submitted ratings: the same for every viewer (no rating content is used)."""
-    submitted = [e for e in full.evaluations if e.status == "soumis"]
-    return candidate_status(replace(full, evaluations=submitted))
+    return candidate_status(full)
 
 
 def roles_on(app: App, actor: Actor, recruitment_id: str | None) -> frozenset[Role]:

@@ -432,3 +432,18 @@ def test_retention_settings_saved_from_an_old_page_keep_the_legal_maxima(store: 
         data.save_retention_settings(
             world.app, admin, replace(data.retention_settings(world.app), unsuccessful_months=9)
         )
+
+
+def test_a_must_have_still_to_confirm_blocks_the_final_choice(store: Store) -> None:
+    world = build(store)
+    owner = actor_for(world, Role.RESPONSIBLE)
+    base = _criteria(world)
+    grid = brief.criteria_grid(base).reset_index()
+    grid.loc[grid["Intitulé"] == "Recherche", "Obligatoire"] = True
+    brief.save_grid(world.app, owner, world.rid, base, grid)
+    before = dump(store)
+    with pytest.raises(Refused, match="reste à confirmer"):
+        CALLS[Action.FINAL_CHOICE](world, owner)
+    assert dump(store) == before
+    CALLS[Action.RATE](world, owner)  # « Recherche » rated 3 at intra: validated
+    CALLS[Action.FINAL_CHOICE](world, owner)
