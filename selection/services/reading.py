@@ -11,6 +11,8 @@ see the same stage reached.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -102,13 +104,49 @@ def revision(app: App, recruitment_id: str) -> int | None:
 
 
 def view(app: App, actor: Actor, recruitment_id: str) -> RecruitmentView:
-    """The recruitment as ``actor`` may see it; refused to a non-member when login is on."""
+    """The recruitment as ``actor`` may see it; refused to a non-member when login is on.
+
+    Views are kept per (recruitment, revision, person): every write about a recruitment bumps
+    its revision in the database, so one cheap query tells whether a kept view is still the
+    truth — on this server or after a write on another one. A kept view is never modified."""
     with app.store.reading() as tx:
         recruitment = tx.require_recruitment(recruitment_id)
         held = require(tx, app.config, actor, Action.READ, recruitment, write=False)
+        key = (id(app), recruitment_id, recruitment.revision, actor, held)
+        kept = _VIEWS.get(key)
+        if kept is not None:
+            return kept
         full = tx.snapshot(recruitment_id)
         members = tx.members(recruitment_id)
-    return scoped_view(full, actor, app.config, held, members)
+    built = scoped_view(full, actor, app.config, held, members)
+    _VIEWS.put(key, built)
+    return built
+
+
+class _Kept:
+    """A small thread-safe LRU of views (sessions run in threads of one server process)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_VIEWS = _Kept(size=32)
 
 
 def scoped_view(

@@ -447,3 +447,23 @@ def test_a_must_have_still_to_confirm_blocks_the_final_choice(store: Store) -> N
     assert dump(store) == before
     CALLS[Action.RATE](world, owner)  # « Recherche » rated 3 at intra: validated
     CALLS[Action.FINAL_CHOICE](world, owner)
+
+
+def test_a_kept_view_is_reused_until_the_next_write_then_read_again(store: Store) -> None:
+    world = build(store)
+    owner = actor_for(world, Role.RESPONSIBLE)
+    first = reading.view(world.app, owner, world.rid)
+    assert reading.view(world.app, owner, world.rid) is first, "same revision: kept"
+    candidates.add(world.app, owner, world.rid, name="Chloé Nguyen")
+    after = reading.view(world.app, owner, world.rid)
+    assert after is not first and "Chloé Nguyen" in {c.name for c in after.snapshot.candidates}
+    # another server writing to the same database bumps the same revision
+    other_server = App(Store(store.engine), world.app.config)
+    candidates.add(other_server, owner, world.rid, name="David Petit")
+    assert "David Petit" in {
+        c.name for c in reading.view(world.app, owner, world.rid).snapshot.candidates
+    }
+    member = actor_for(world, Role.MEMBER)
+    assert reading.view(world.app, member, world.rid) is not reading.view(
+        world.app, owner, world.rid
+    )
