@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from selection.domain.model import (
     Candidate,
@@ -237,3 +238,95 @@ def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
         conn.execute(storage.schema_version.update().values(version=SCHEMA_VERSION + 1))
     with pytest.raises(ValidationError, match="plus récente"):
         Store.open(db_url)
+
+
+VERSIONED = {"version", "updated_by", "updated_at", "import_id"}
+V4_COLUMNS = {
+    "recruitments": VERSIONED | {"revision"},
+    "criteria": VERSIONED,
+    "candidates": VERSIONED,
+    "settings": {"version", "updated_by", "updated_at"},
+    "evaluations": {"interviewer_name"},
+    "culture_notes": {"author_name"},
+    "reference_calls": {"recorded_by_key"},
+    "audit_log": {"actor_key"},
+}
+V4_TABLES = {"panel_assignments", "debrief_openings"}
+
+
+def _version_3_metadata() -> sa.MetaData:
+    """The tables as version 3 had them: today's, without what version 4 added."""
+    old = sa.MetaData()
+    for table in storage.metadata.sorted_tables:
+        if table.name in V4_TABLES:
+            continue
+        keep = [c for c in table.columns if c.name not in V4_COLUMNS.get(table.name, ())]
+        columns = [
+            sa.Column(
+                c.name,
+                c.type,
+                *[sa.ForeignKey(fk.target_fullname, ondelete=fk.ondelete) for fk in c.foreign_keys],
+                primary_key=c.primary_key,
+                nullable=c.nullable,
+                server_default=c.server_default,
+                autoincrement=c.autoincrement,
+            )
+            for c in keep
+        ]
+        sa.Table(table.name, old, *columns)
+    return old
+
+
+def test_version_3_database_migrates_forward_and_keeps_names_as_identities(db_url: str) -> None:
+    engine = storage.make_engine(db_url)
+    with engine.begin() as conn:
+        _version_3_metadata().create_all(conn)
+        conn.exec_driver_sql("INSERT INTO schema_version (id, version) VALUES (1, 3)")
+        conn.exec_driver_sql(
+            "INSERT INTO recruitments (id, title, role, team, owner, status, created_at, "
+            "remote_policy, references_required) VALUES ('r1', 'Ancien', '', '', 'Camille', "
+            "'ouvert', '2026-01-01 10:00:00', '', true)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO criteria (id, recruitment_id, label, statement, category, weight_level, "
+            "weight, must_have, stages, position, questions) VALUES ('c1', 'r1', 'Code', '', '', "
+            "3, 3.0, false, 'intra', 0, '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO candidates (id, recruitment_id, name, email, phone, source, created_at, "
+            "talent_pool_consent, other_processes) VALUES ('p1', 'r1', 'Ana', '', '', '', "
+            "'2026-01-02 10:00:00', false, '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO evaluations (id, candidate_id, stage, criterion_id, interviewer, rating, "
+            "evidence, doubt, doubt_note, status, created_at, updated_at) VALUES ('e1', 'p1', "
+            "'intra', 'c1', 'Karim', 3, 'Preuve', false, '', 'soumis', '2026-01-03 10:00:00', "
+            "'2026-01-03 10:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO culture_notes (id, candidate_id, author, note, warning, severity, "
+            "created_at) VALUES ('n1', 'p1', 'Sophie', 'Observation', false, 'faible', "
+            "'2026-01-04 10:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO audit_log (at, actor, action, recruitment_id, subject, details) VALUES "
+            "('2026-01-05 10:00:00', 'Camille', 'cloture', 'r1', 'Ancien', '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO settings (key, value) VALUES ('retention.unsuccessful_months', '2')"
+        )
+    engine.dispose()
+
+    migrated = Store.open(db_url)
+    assert migrated.version() == SCHEMA_VERSION
+    snap = migrated.snapshot("r1")
+    assert snap.recruitment.version == 1 and snap.recruitment.revision == 1
+    (ev,) = snap.evaluations
+    assert (ev.interviewer, ev.rater) == ("Karim", "Karim")
+    (note,) = snap.culture_notes
+    assert note.author_label == "Sophie"
+    assert snap.panel == [] and snap.openings == []
+    (entry,) = migrated.list_audit()
+    assert entry["actor_key"] == "Camille"
+    assert migrated.get_setting("retention.unsuccessful_months", "3") == "2"
+    assert Store.open(db_url).version() == SCHEMA_VERSION, "a second opening changes nothing"
