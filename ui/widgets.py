@@ -8,6 +8,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.errors import StreamlitAPIException
 
 from selection.services.access import Conflict
 from selection.services.errors import UserError
@@ -47,11 +48,16 @@ def attempt(
     except Conflict as err:
         box.error(str(err), icon=":material/sync_problem:")
         if reload is not None:
-            box.button(
-                "Recharger la dernière version (ma saisie sera perdue)",
-                on_click=reload,
-                key=f"reload_{id(call)}_{call.__name__}",
-            )
+            try:
+                box.button(
+                    "Recharger la dernière version (ma saisie sera perdue)",
+                    on_click=reload,
+                    key=f"reload_{id(call)}_{call.__name__}",
+                )
+            except StreamlitAPIException:
+                # Inside a form no button but its own can be drawn: the page offers the reload
+                # beside the form (e.g. Cadrage's « Recharger le cadrage »).
+                pass
     except UserError as err:
         box.error(str(err))
     return False, None

@@ -67,3 +67,26 @@ def test_a_criterion_probed_at_no_stage_is_warned_about(app: AppTest, app_store:
     )
     app.run()
     assert any(crits[0].label in w.value for w in app.warning)
+
+
+def test_a_weight_saved_meanwhile_by_someone_else_is_not_overwritten(
+    app: AppTest, app_store: Store
+) -> None:
+    from selection.services import brief
+    from selection.services.access import Config
+    from selection.services.app import App
+
+    open_brief(app)
+    rid = app.session_state["recruitment_id"]
+    first = app_store.list_criteria(rid)[0]
+    other = App(app_store, Config())
+    brief.save_weights(other, other.actor("Sophie Leroy"), rid, [first], {first.id: 0.4})
+
+    app.slider(key=f"brief_w_{first.id}_0").set_value(2.9)
+    next(b for b in app.button if b.label == "Enregistrer les pondérations").click().run()
+    no_exception(app)
+    assert any("Sophie Leroy" in e.value and first.label in e.value for e in app.error)
+    assert app_store.list_criteria(rid)[0].weight == 0.4, "nothing overwritten"
+    assert app.slider(key=f"brief_w_{first.id}_0").value == 2.9, "the input stays on screen"
+    app.button(key="reload_weights").click().run()  # « Recharger le cadrage » of this tab
+    assert app.slider(key=f"brief_w_{first.id}_1").value == 0.4
