@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -48,16 +49,14 @@ def attempt(
     except Conflict as err:
         box.error(str(err), icon=":material/sync_problem:")
         if reload is not None:
-            try:
+            # Inside a form no button but its own can be drawn: the page offers the reload
+            # beside the form there (e.g. Cadrage's « Recharger le cadrage »).
+            with contextlib.suppress(StreamlitAPIException):
                 box.button(
                     "Recharger la dernière version (ma saisie sera perdue)",
                     on_click=reload,
                     key=f"reload_{id(call)}_{call.__name__}",
                 )
-            except StreamlitAPIException:
-                # Inside a form no button but its own can be drawn: the page offers the reload
-                # beside the form (e.g. Cadrage's « Recharger le cadrage »).
-                pass
     except UserError as err:
         box.error(str(err))
     return False, None
