@@ -19,7 +19,7 @@ from selection.domain.permissions import Action
 from selection.domain.stages import STAGE_BY_CODE
 from selection.services.access import Actor, Refused
 from selection.services.app import App
-from selection.services.common import NOTHING_CHANGED, audit, begin, conflict
+from selection.services.common import NOTHING_CHANGED, audit, begin, begin_for_candidate, conflict
 from selection.services.reading import RecruitmentView
 
 
@@ -78,11 +78,8 @@ def decide(
     never a person whose must-have criterion failed.
     """
     with app.store.transaction() as tx:
-        rid = tx.recruitment_of_candidate(candidate_id)
-        if rid is None:
-            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
         action = Action.FINAL_CHOICE if decision == "retenu" else Action.STAGE_DECISION
-        begin(tx, app, actor, action, rid)
+        rid, _ = begin_for_candidate(tx, app, actor, action, candidate_id)
         record = StageDecision(
             id=new_id(),
             candidate_id=candidate_id,
@@ -146,10 +143,7 @@ def erase(app: App, actor: Actor, candidate_id: str, *, typed_name: str, reason:
     traces of the deleted rows (``Store.after_erasure``). The journal keeps the id, never the
     name; a name quoted in the journal's free text is replaced."""
     with app.store.transaction() as tx:
-        rid = tx.recruitment_of_candidate(candidate_id)
-        if rid is None:
-            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
-        begin(tx, app, actor, Action.ERASE, rid)
+        rid, _ = begin_for_candidate(tx, app, actor, Action.ERASE, candidate_id)
         person = tx.candidate(candidate_id)
         if person is None or typed_name.strip() != person.name:
             raise ValidationError(

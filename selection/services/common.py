@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from selection.domain.model import Recruitment
+from selection.domain.model import Recruitment, ValidationError
 from selection.domain.permissions import Action, Role
 from selection.services.access import Actor, Conflict, require
 from selection.services.app import App
@@ -22,6 +22,17 @@ def begin(
     recruitment = tx.require_recruitment(recruitment_id)
     held = require(tx, app.config, actor, action, recruitment)
     return recruitment, held
+
+
+def begin_for_candidate(
+    tx: Tx, app: App, actor: Actor, action: Action, candidate_id: str
+) -> tuple[str, Recruitment]:
+    """``begin`` for an action about one candidate: returns their recruitment's id and record."""
+    rid = tx.recruitment_of_candidate(candidate_id)
+    if rid is None:
+        raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
+    recruitment, _ = begin(tx, app, actor, action, rid)
+    return rid, recruitment
 
 
 def when(moment: datetime | None) -> str:

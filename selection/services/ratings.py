@@ -25,7 +25,7 @@ from selection.domain.stages import CULTURE, REFERENCES, STAGE_BY_CODE, stage_in
 from selection.services import blind
 from selection.services.access import Actor, Refused
 from selection.services.app import App
-from selection.services.common import NOTHING_CHANGED, audit, begin
+from selection.services.common import NOTHING_CHANGED, audit, begin_for_candidate
 from selection.services.evaluation import RatingInput, build_evaluations
 from selection.services.reading import process_state
 
@@ -56,10 +56,7 @@ def save_ratings(
             + NOTHING_CHANGED
         )
     with app.store.transaction() as tx:
-        rid = tx.recruitment_of_candidate(candidate_id)
-        if rid is None:
-            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
-        begin(tx, app, actor, Action.RATE, rid)
+        rid, _ = begin_for_candidate(tx, app, actor, Action.RATE, candidate_id)
         full = tx.snapshot(rid)
         items = build_evaluations(
             full, candidate_id, stage, actor.key, _with_doubts(inputs), submit=submit
@@ -74,10 +71,7 @@ def add_culture_note(
 ) -> CultureNote:
     """An advisory observation from the culture-fit meeting (never a score, never a yes/no)."""
     with app.store.transaction() as tx:
-        rid = tx.recruitment_of_candidate(candidate_id)
-        if rid is None:
-            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
-        begin(tx, app, actor, Action.RATE, rid)
+        rid, _ = begin_for_candidate(tx, app, actor, Action.RATE, candidate_id)
         full = tx.snapshot(rid)
         _require_reached(full, candidate_id, CULTURE)
         record = CultureNote(
@@ -114,10 +108,7 @@ def record_reference_call(
             + NOTHING_CHANGED
         )
     with app.store.transaction() as tx:
-        rid = tx.recruitment_of_candidate(candidate_id)
-        if rid is None:
-            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
-        begin(tx, app, actor, Action.RATE, rid)
+        rid, _ = begin_for_candidate(tx, app, actor, Action.RATE, candidate_id)
         full = tx.snapshot(rid)
         candidate = next(c for c in full.candidates if c.id == candidate_id)
         if candidate.references_agreed is not True:
@@ -174,10 +165,7 @@ def assign(
     """Put a person on the panel of a candidate at a stage: they will owe an evaluation, and
     until they submit it nothing the others wrote about that candidate reaches them."""
     with app.store.transaction() as tx:
-        rid = tx.recruitment_of_candidate(candidate_id)
-        if rid is None:
-            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
-        begin(tx, app, actor, Action.ASSIGN_PANEL, rid)
+        rid, _ = begin_for_candidate(tx, app, actor, Action.ASSIGN_PANEL, candidate_id)
         key = (member_key or "").strip()
         if app.config.login:
             key = key.lower()
@@ -203,10 +191,7 @@ def assign(
 
 def unassign(app: App, actor: Actor, candidate_id: str, stage: str, member_key: str) -> None:
     with app.store.transaction() as tx:
-        rid = tx.recruitment_of_candidate(candidate_id)
-        if rid is None:
-            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
-        begin(tx, app, actor, Action.ASSIGN_PANEL, rid)
+        rid, _ = begin_for_candidate(tx, app, actor, Action.ASSIGN_PANEL, candidate_id)
         if not tx.unassign(candidate_id, stage, member_key):
             raise ValidationError(f"Cette personne n'est pas dans ce panel. {NOTHING_CHANGED}")
         audit(
@@ -217,10 +202,7 @@ def unassign(app: App, actor: Actor, candidate_id: str, stage: str, member_key: 
 def open_debrief(app: App, actor: Actor, candidate_id: str, stage: str, reason: str) -> None:
     """Open a stage's discussion before every assigned interviewer submitted (audited)."""
     with app.store.transaction() as tx:
-        rid = tx.recruitment_of_candidate(candidate_id)
-        if rid is None:
-            raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
-        begin(tx, app, actor, Action.OPEN_DEBRIEF, rid)
+        rid, _ = begin_for_candidate(tx, app, actor, Action.OPEN_DEBRIEF, candidate_id)
         opening = DebriefOpening(
             id=new_id(),
             candidate_id=candidate_id,
