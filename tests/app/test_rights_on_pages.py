@@ -147,6 +147,7 @@ def disabled(control) -> bool:
     return bool(getattr(control, "disabled", False) or (proto is not None and proto.disabled))
 
 
+@pytest.mark.slow  # 30 AppTest runs: part of the full suite, not of the fast loop
 @pytest.mark.parametrize("role", list(PEOPLE), ids=lambda r: r.value)
 @pytest.mark.parametrize("action", list(CASES), ids=lambda a: a.value)
 def test_pages_offer_what_the_table_allows_and_nothing_else(
