@@ -8,7 +8,7 @@ import pytest
 
 from selection.analysis.scoring import compare
 from selection.domain.model import CultureNote, StageDecision, ValidationError
-from selection.services.decisions import check_decision
+from selection.services.candidates import check_final_choice
 from selection.services.evaluation import (
     RatingInput,
     build_evaluations,
@@ -118,15 +118,6 @@ def test_fast_grid_round_trip() -> None:
         inputs_from_grid(grid)
 
 
-def test_final_choice_only_by_the_person_responsible() -> None:
-    snap, ana, _ = two_raters()
-    snap.recruitment = replace(snap.recruitment, owner="Camille Martin")
-    choice = StageDecision(new_id(), ana, "references", "retenu", "Karim", "Le meilleur dossier")
-    with pytest.raises(ValidationError, match="Seule la personne responsable"):
-        check_decision(snap, choice)
-    check_decision(snap, replace(choice, decided_by="camille martin"))
-
-
 def test_a_candidate_whose_must_have_failed_cannot_be_retained() -> None:
     snap = snapshot({"Sécurité": 3.0}, {"Ana": {"Sécurité": 1}}, must_have=("Sécurité",))
     # Probed only at the intra interview, rated there: no later stage can validate it.
@@ -134,7 +125,7 @@ def test_a_candidate_whose_must_have_failed_cannot_be_retained() -> None:
     snap.recruitment = replace(snap.recruitment, owner="Camille")
     choice = StageDecision(new_id(), snap.candidates[0].id, "intra", "retenu", "Camille", "x")
     with pytest.raises(ValidationError, match="ne peut pas être retenu"):
-        check_decision(snap, choice)
+        check_final_choice(snap, choice.candidate_id)
 
 
 def test_final_choice_can_move_once_the_first_person_withdrew() -> None:
@@ -144,16 +135,8 @@ def test_final_choice_can_move_once_the_first_person_withdrew() -> None:
     snap.decisions.append(StageDecision(new_id(), ana.id, "intra", "retenu", "Camille", "x"))
     second = StageDecision(new_id(), ben.id, "intra", "retenu", "Camille", "y")
     with pytest.raises(ValidationError, match="déjà enregistré pour Ana"):
-        check_decision(snap, second)
+        check_final_choice(snap, second.candidate_id)
     snap.decisions.append(
         StageDecision(new_id(), ana.id, "references", "arreter", "Camille", "Désiste")
     )
-    check_decision(snap, second)
-
-
-def test_with_login_the_role_decides_who_is_responsible() -> None:
-    snap, ana, _ = two_raters()
-    choice = StageDecision(new_id(), ana, "intra", "retenu", "Quelqu'un", "x")
-    with pytest.raises(ValidationError, match="Seule la personne responsable"):
-        check_decision(snap, choice, responsible=False)
-    check_decision(snap, choice, responsible=True)
+    check_final_choice(snap, second.candidate_id)
