@@ -304,7 +304,7 @@ class Store:
         """Delete imports staged more than ``older_than`` ago (a crash in the middle of one);
         returns how many. Imports under way elsewhere are younger and left alone."""
         limit = now() - older_than
-        stale = [i for i in self.staged_imports() if (import_started(i) or datetime.min) < limit]
+        stale = [i for i in self.staged_imports() if (import_started(i) or datetime.min) <= limit]
         for import_id in stale:
             self.discard_import(import_id)
         return len(stale)
