@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from selection.domain.model import (
@@ -12,6 +14,10 @@ from selection.domain.model import (
     StageDecision,
     ValidationError,
 )
+from selection.services import brief as brief_service
+from selection.services import candidates as candidate_service
+from selection.services.access import Config
+from selection.services.app import App
 from selection.services.demo import load_demo
 from selection.storage import store as storage
 from selection.storage.store import SCHEMA_VERSION, Store, new_id
@@ -131,7 +137,10 @@ def test_criteria_round_trip_keeps_every_field(store: Store) -> None:
         questions=("Raconte-moi …",),
     )
     (saved,) = store.save_criteria(rec.id, [crit])
-    assert saved == Criterion(**{**crit.__dict__, "stages": ("prequalification", "references")})
+    assert saved.updated_at is not None  # stamped by the storage (optimistic concurrency)
+    assert replace(saved, updated_at=None) == Criterion(
+        **{**crit.__dict__, "stages": ("prequalification", "references")}
+    )
 
 
 @pytest.mark.parametrize(
@@ -139,12 +148,17 @@ def test_criteria_round_trip_keeps_every_field(store: Store) -> None:
     [
         (lambda s, r: s.save_recruitment(Recruitment(id=new_id(), title="  ")), "titre"),
         (
-            lambda s, r: s.save_criteria(
+            lambda s, r: brief_service.save_grid(
+                App(s, Config()),
+                Config().actor("Camille"),
                 r.id,
-                [
-                    Criterion(id=new_id(), recruitment_id=r.id, label="Code"),
-                    Criterion(id=new_id(), recruitment_id=r.id, label="code"),
-                ],
+                [],
+                brief_service.criteria_grid(
+                    [
+                        Criterion(id=new_id(), recruitment_id=r.id, label="Code"),
+                        Criterion(id=new_id(), recruitment_id=r.id, label="code"),
+                    ]
+                ).reset_index(drop=True),
             ),
             "double",
         ),
@@ -169,8 +183,9 @@ def test_all_weights_zero_is_refused(store: Store) -> None:
     (crit,) = store.save_criteria(
         rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="A")]
     )
+    app = App(store, Config())
     with pytest.raises(ValidationError, match="nulles"):
-        store.update_weights(rec.id, {crit.id: 0.0})
+        brief_service.save_weights(app, app.actor("Camille"), rec.id, [crit], {crit.id: 0.0})
     assert store.list_criteria(rec.id)[0].weight == 2.0
 
 
@@ -266,10 +281,13 @@ def test_delete_recruitment_removes_everything_about_it(store: Store) -> None:
 
 def test_a_rated_criterion_cannot_be_deleted(store: Store) -> None:
     rid = load_demo(store)
+    app = App(store, Config())
     criteria = store.list_criteria(rid)
     before = store.count_rows()
     with pytest.raises(ValidationError, match="déjà évalué"):
-        store.save_criteria(rid, criteria[1:])
+        brief_service.save_grid(
+            app, app.actor("Camille"), rid, criteria, brief_service.criteria_grid(criteria[1:])
+        )
     assert store.count_rows() == before
 
 
@@ -283,23 +301,26 @@ def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
 
 def test_final_choice_is_audited_by_id_in_the_same_write(store: Store) -> None:
     _rec, _crit, cand = _setup_candidate(store)
-    store.record_decision(
-        StageDecision(new_id(), cand.id, "references", "retenu", "Camille", "Meilleur dossier")
+    app = App(store, Config())
+    candidate_service.decide(
+        app,
+        app.actor("Camille"),
+        cand.id,
+        stage="references",
+        decision="retenu",
+        reason="Meilleur dossier",
+        base_decision_id=None,
     )
     (entry,) = [a for a in store.list_audit() if a["action"] == "choix_final"]
     assert entry["subject"] == f"personne {cand.id}" and "Ana" not in entry["subject"]
 
 
 def test_imported_criterion_clashing_with_an_existing_label_is_refused(store: Store) -> None:
+    from selection.storage.csv_import import import_criteria_into
+
     rec = make_recruitment(store)
     store.save_criteria(rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="Code")])
     before = store.count_rows()
-    with pytest.raises(ValidationError, match="déjà présent"):
-        store.add_imported(
-            rec.id,
-            new_criteria=[Criterion(id=new_id(), recruitment_id=rec.id, label="code")],
-            new_candidates=[Candidate(id=new_id(), recruitment_id=rec.id, name="Ana")],
-            actor="Camille",
-            subject="critères",
-        )
+    with pytest.raises(ValidationError, match="existe déjà"):
+        import_criteria_into(store, rec.id, "Intitulé\ncode\nTests\n".encode(), "Camille")
     assert store.count_rows() == before
