@@ -228,7 +228,8 @@ class Evaluation:
         if self.status not in ("brouillon", "soumis"):
             raise ValidationError(f"Statut d'évaluation inconnu : « {_shown(self.status)} ».")
         doubt_note = (self.doubt_note or "").strip()
-        name = " ".join((self.interviewer_name or "").split()) or interviewer
+        # Collapsed either way, so that validating twice (a backup restored) changes nothing.
+        name = " ".join((self.interviewer_name or interviewer).split())
         _lengths(
             (interviewer, limits.NAME, "Personne évaluatrice"),
             (name, limits.NAME, "Nom de la personne évaluatrice"),
@@ -301,7 +302,7 @@ class CultureNote:
             raise ValidationError("Décrivez l'observation : ce qui a été dit ou vu.")
         if self.severity not in SEVERITIES:
             raise ValidationError(f"Gravité inconnue : « {_shown(self.severity)} ».")
-        name = " ".join((self.author_name or "").split()) or author
+        name = " ".join((self.author_name or author).split())
         _lengths(
             (author, limits.NAME, "Auteur ou autrice"),
             (name, limits.NAME, "Nom de l'auteur ou de l'autrice"),

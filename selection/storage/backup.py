@@ -466,7 +466,7 @@ def _check_text(value: str, max_length: int | None) -> str:
 
 def _describe(value: Any) -> str:
     if value is None:
-        return "vide (null)"
+        return "vide (« null »)"
     if isinstance(value, bool):
         return "un booléen"
     if isinstance(value, int | float):
@@ -482,7 +482,7 @@ _EXPECTED = {
     "str": "un texte",
     "int": "un nombre entier",
     "float": "un nombre",
-    "bool": "true ou false",
+    "bool": "un booléen (« true » ou « false »)",
     "date": "une date AAAA-MM-JJ",
     "datetime": "une date et heure ISO 8601",
     "str_list": "une liste de textes",
@@ -563,7 +563,7 @@ class _Problems:
 def _where(label: str, number: int, values: dict[str, Any] | None = None) -> str:
     ident = ""
     if values and isinstance(values.get("id"), str):
-        ident = f" (id {values['id'][:36]})"
+        ident = f" (id « {values['id'][:36]} »)"
     return f"{label}, élément n° {fr_number(number, 0)}{ident}"
 
 
@@ -823,10 +823,10 @@ def _parse_row(spec: _TableSpec, number: int, raw: Any, problems: _Problems) -> 
     missing = [f.name for f in spec.fields if f.required and f.name not in raw]
     unknown = [str(k)[:40] for k in raw if k not in expected]
     if missing:
-        problems.add(f"{where} : champ(s) manquant(s) : {', '.join(missing)}.")
+        problems.add(f"{where} : champ(s) manquant(s) : {_names(missing)}.")
         ok = False
     if unknown:
-        problems.add(f"{where} : champ(s) inconnu(s) : {', '.join(unknown[:10])}.")
+        problems.add(f"{where} : champ(s) inconnu(s) : {_names(unknown[:10])}.")
         ok = False
     values: dict[str, Any] = {}
     for f in spec.fields:
@@ -840,6 +840,10 @@ def _parse_row(spec: _TableSpec, number: int, raw: Any, problems: _Problems) -> 
     if ok:
         ok = _check_entity(spec, where, values, problems)
     return _Row(number, values, ok)
+
+
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(f"« {n} »" for n in names)
 
 
 def _check_entity(
@@ -1026,7 +1030,7 @@ def _existing(tx: Tx, backup: Backup) -> list[str]:
             )
         if len(taken) == 1:
             problems.append(
-                f"{spec.label} : l'élément d'id {next(iter(taken))[:36]} existe déjà dans cette "
+                f"{spec.label} : l'élément d'id « {next(iter(taken))[:36]} » existe déjà dans cette "
                 "base (fichier déjà importé ?)."
             )
         elif taken:
