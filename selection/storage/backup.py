@@ -636,8 +636,8 @@ def _syntax_problem(raw: bytes, exc: Exception, position: int) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return f"le fichier n'est pas encodé en UTF-8 ({where})."
     return (
-        f"le contenu n'est pas du JSON valide ({where}) : fichier tronqué ou modifié ? "
-        "(NaN, Infinity, virgule en trop…)"
+        f"le contenu n'est pas du JSON valide ({where}) : fichier tronqué ou modifié "
+        "(valeur interdite en JSON, virgule ou guillemet en trop…) ?"
     )
 
 

@@ -10,6 +10,12 @@ Every write about a recruitment starts with ``Tx.touch``: it bumps the recruitme
 which also locks its row on PostgreSQL, so two app servers writing about the same recruitment
 queue (SQLite already queues writers with BEGIN IMMEDIATE) and a rule re-read after ``touch``
 cannot be changed by someone else before the commit.
+
+Rows of ``recruitments``, ``criteria`` and ``candidates`` whose ``import_id`` is set are an
+import still being written: every read of ``Tx`` skips them (and what hangs from them), one
+short transaction publishes them (``Tx.publish_import``), a failed import deletes them
+(``Store.discard_import``), and ``Store.open`` deletes those a crash left more than an hour ago.
+After an erasure, ``Store.after_erasure`` removes the deleted rows' bytes from the files.
 """
 
 from __future__ import annotations
