@@ -241,12 +241,19 @@ def _due_items(
     retained = set(status.loc[status["statut"] == "retenu", "candidate_id"])
     contacts = tx.last_contacts(list(recs))
     items: list[PurgeItem] = []
+    # The due date and its sentence depend on the recruitment, the consent and (with consent)
+    # the day of the last contact only: computed once per such key.
+    known: dict[tuple, tuple[date, str] | None] = {}
     for cand in people:
         if cand.id in retained:
             continue
         rec = recs[cand.recruitment_id]
         contact = contacts.get(cand.id)
-        found = _due(rec, cand, contact, settings)
+        pooled = cand.talent_pool_consent and contact is not None
+        key = (rec.id, pooled, _day(contact) if pooled else None)
+        if key not in known:
+            known[key] = _due(rec, cand, contact, settings)
+        found = known[key]
         if found is None or found[0] > today:
             continue
         items.append(

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -1189,72 +1190,71 @@ class Tx:
 
     # ------------------------------------------------------------ retention facts
 
-    def people_of(self, recruitment_ids: Sequence[str]) -> list[Candidate]:
-        """The visible candidates of some recruitments (one query per 500 recruitments)."""
-        out: list[Candidate] = []
+    def people_of(self, recruitment_ids: Sequence[str]) -> list[PersonFacts]:
+        """What retention needs of the visible candidates of some recruitments (one query per
+        500 recruitments, only the columns it reads)."""
+        out: list[PersonFacts] = []
+        c = candidates.c
         for part in chunks(list(recruitment_ids)):
             rows = self.conn.execute(
-                sa.select(candidates).where(
-                    candidates.c.recruitment_id.in_(part) & candidates.c.import_id.is_(None)
-                )
-            ).all()
-            out += [_candidate_of(r) for r in rows]
+                sa.select(c.id, c.recruitment_id, c.name, c.created_at, c.talent_pool_consent)
+                .where(c.recruitment_id.in_(part) & c.import_id.is_(None))
+                .order_by(c.created_at, c.id)
+            )
+            out += [PersonFacts(i, r, n, t, bool(p)) for i, r, n, t, p in rows]
         return out
 
-    def decisions_of(self, recruitment_ids: Sequence[str]) -> list[StageDecision]:
+    def decisions_of(self, recruitment_ids: Sequence[str]) -> list[DecisionFacts]:
         """The stage decisions about the visible candidates of some recruitments."""
-        out: list[StageDecision] = []
+        out: list[DecisionFacts] = []
+        d = stage_decisions.c
         for part in chunks(list(recruitment_ids)):
             rows = self.conn.execute(
-                sa.select(stage_decisions)
-                .join(candidates, candidates.c.id == stage_decisions.c.candidate_id)
+                sa.select(d.candidate_id, d.stage, d.decision, d.decided_at)
+                .join(candidates, candidates.c.id == d.candidate_id)
                 .where(candidates.c.recruitment_id.in_(part) & candidates.c.import_id.is_(None))
-            ).all()
-            out += [StageDecision(**r._mapping) for r in rows]
+            )
+            out += [DecisionFacts(*row) for row in rows]
         return out
 
     def last_contacts(self, recruitment_ids: Sequence[str]) -> dict[str, datetime]:
         """The latest trace of an exchange with each visible candidate of some recruitments,
-        computed by the database: the candidacy's creation, its evaluations' last update, the
-        decisions, the culture-fit notes and the reference calls (day of the call and record).
-        A fixed number of aggregate queries, whatever the number of people."""
+        computed by the database in one aggregate query (per 500 recruitments): the
+        candidacy's creation, its evaluations' last update, the decisions, the culture-fit
+        notes and the reference calls (day of the call, at midnight, and time of the record)."""
         latest: dict[str, datetime] = {}
-
-        def bump(cid: str, moment) -> None:
-            if moment is None:
-                return
-            if not isinstance(moment, datetime):
-                moment = datetime.combine(moment, datetime.min.time())
-            if cid not in latest or moment > latest[cid]:
-                latest[cid] = moment
-
+        called_on = (
+            sa.func.datetime(reference_calls.c.called_on)
+            if self.dialect == "sqlite"
+            else sa.cast(reference_calls.c.called_on, sa.DateTime)
+        )
         for part in chunks(list(recruitment_ids)):
-            people = (
-                sa.select(candidates.c.id)
-                .where(candidates.c.recruitment_id.in_(part) & candidates.c.import_id.is_(None))
-                .scalar_subquery()
-            )
-            for cid, moment in self.conn.execute(
-                sa.select(candidates.c.id, candidates.c.created_at).where(
-                    candidates.c.recruitment_id.in_(part) & candidates.c.import_id.is_(None)
-                )
-            ):
-                bump(cid, moment)
-            for table, column in (
-                (evaluations, sa.func.coalesce(evaluations.c.updated_at, evaluations.c.created_at)),
-                (stage_decisions, stage_decisions.c.decided_at),
-                (culture_notes, culture_notes.c.created_at),
-                (reference_calls, reference_calls.c.created_at),
-                (reference_calls, reference_calls.c.called_on),
-            ):
-                typed = sa.type_coerce(sa.func.max(column), column.type)
-                rows = self.conn.execute(
-                    sa.select(table.c.candidate_id, typed)
-                    .where(table.c.candidate_id.in_(people))
-                    .group_by(table.c.candidate_id)
-                )
-                for cid, moment in rows:
-                    bump(cid, moment)
+            visible = candidates.c.recruitment_id.in_(part) & candidates.c.import_id.is_(None)
+            people = sa.select(candidates.c.id).where(visible).scalar_subquery()
+            moments = sa.union_all(
+                sa.select(candidates.c.id.label("cid"), candidates.c.created_at.label("at")).where(
+                    visible
+                ),
+                *(
+                    sa.select(table.c.candidate_id, column).where(table.c.candidate_id.in_(people))
+                    for table, column in (
+                        (
+                            evaluations,
+                            sa.func.coalesce(evaluations.c.updated_at, evaluations.c.created_at),
+                        ),
+                        (stage_decisions, stage_decisions.c.decided_at),
+                        (culture_notes, culture_notes.c.created_at),
+                        (reference_calls, reference_calls.c.created_at),
+                        (reference_calls, called_on),
+                    )
+                ),
+            ).subquery()
+            query = sa.select(
+                moments.c.cid, sa.type_coerce(sa.func.max(moments.c.at), sa.DateTime)
+            ).group_by(moments.c.cid)
+            for cid, moment in self.conn.execute(query):
+                if moment is not None:
+                    latest[cid] = moment
         return latest
 
     # ------------------------------------------------------------ helpers
@@ -1274,6 +1274,23 @@ class Tx:
 
 
 # -------------------------------------------------------------------- rows ↔ entities
+
+
+class PersonFacts(NamedTuple):
+    """A candidate as retention reads them."""
+
+    id: str
+    recruitment_id: str
+    name: str
+    created_at: datetime | None
+    talent_pool_consent: bool
+
+
+class DecisionFacts(NamedTuple):
+    candidate_id: str
+    stage: str
+    decision: str
+    decided_at: datetime | None
 
 
 def _clip(text: str, size: int) -> str:
