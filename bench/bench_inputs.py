@@ -74,6 +74,11 @@ def _timed(call) -> tuple[float, float, float, str]:
     return elapsed, before, _status_mb("VmHWM"), outcome
 
 
+def _fr(value: float, decimals: int = 1) -> str:
+    """French number: narrow no-break space for thousands, decimal comma."""
+    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+
+
 def _report(**values) -> None:
     print(json.dumps(values, ensure_ascii=False))
 
@@ -276,7 +281,8 @@ def measure_retention(url: str | None) -> None:
         due = len(to_purge(store, today, recruitment_ids=[big]))
         store.engine.dispose()
     _report(
-        measure=f"Conservation, {people:,} personnes ({store.dialect})".replace(",", " "),
+        measure=f"{'PostgreSQL' if store.dialect == 'postgresql' else 'SQLite'}, "
+        f"{_fr(people, 0)} personnes",
         fill_seconds=round(filled, 1),
         csv_attempt_seconds=round(refused, 4),
         other_recruitment_seconds=round(mine, 4),
@@ -287,11 +293,22 @@ def measure_retention(url: str | None) -> None:
     )
 
 
-def _rss_mb(pid: int) -> float:
+def _rss_mb(pid: int, field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _settled_rss(pid: int, seconds: float = 6.0) -> float:
+    """Median resident memory over a few seconds once the sessions are idle (a single reading
+    can fall in the middle of a script run or before a garbage collection)."""
+    samples = []
+    for _ in range(int(seconds / 0.5)):
+        samples.append(_rss_mb(pid))
+        time.sleep(0.5)
+    samples.sort()
+    return samples[len(samples) // 2]
 
 
 def measure_server(url: str, counts: tuple[int, ...] = (1, 5, 10)) -> None:
@@ -348,8 +365,14 @@ def measure_server(url: str, counts: tuple[int, ...] = (1, 5, 10)) -> None:
                         break
             except OSError:
                 time.sleep(0.5)
-        time.sleep(2)
-        rows = [{"sessions": 0, "rss_mb": _rss_mb(server.pid), "connections": connections()}]
+        rows = [
+            {
+                "sessions": 0,
+                "rss_mb": _settled_rss(server.pid),
+                "peak_mb": _rss_mb(server.pid, "VmHWM"),
+                "connections": connections(),
+            }
+        ]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
@@ -361,11 +384,13 @@ def measure_server(url: str, counts: tuple[int, ...] = (1, 5, 10)) -> None:
                     page.goto(base, wait_until="networkidle", timeout=120_000)
                     page.wait_for_selector("h1", timeout=120_000)
                     pages.append(page)
-                time.sleep(3)
+                for page in pages:
+                    page.wait_for_load_state("networkidle")
                 rows.append(
                     {
                         "sessions": wanted,
-                        "rss_mb": _rss_mb(server.pid),
+                        "rss_mb": _settled_rss(server.pid),
+                        "peak_mb": _rss_mb(server.pid, "VmHWM"),
                         "connections": connections(),
                     }
                 )
@@ -412,31 +437,37 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for row in _child(["csv"]) + _child(["backup"]):
         print(
-            f"| {row['measure']} | {row['seconds'] * 1000:.1f} ms | "
-            f"{row['rss_before_mb']:.0f} Mo | {row['peak_mb']:.0f} Mo | {row['outcome']} |"
+            f"| {row['measure']} | {_fr(row['seconds'] * 1000)} ms | "
+            f"{row['rss_before_mb']:.0f} Mo | {row['peak_mb']:.0f} Mo | {row['outcome']}… |"
         )
     rows = _child(["retention"])
     if args.postgres:
         rows += _child(["retention", "--postgres", args.postgres])
     print()
     print(
-        "| base | tentative d'import de 50 000 lignes | page Données d'une autre personne "
-        "(son recrutement) | tous les recrutements (mode ouvert) | le recrutement de "
+        "| base | refus de l'import de 50 000 lignes | liste à purger d'une autre personne "
+        "(son recrutement) | tous les recrutements (mode ouvert) | le seul recrutement de "
         "50 000 personnes | personnes à supprimer |"
     )
     print("|---|---|---|---|---|---|")
     for row in rows:
         print(
-            f"| {row['measure']} | {row['csv_attempt_seconds'] * 1000:.0f} ms | "
-            f"{row['other_recruitment_seconds'] * 1000:.1f} ms | "
-            f"{row['all_recruitments_seconds'] * 1000:.0f} ms | "
-            f"{row['big_recruitment_seconds'] * 1000:.0f} ms | {row['due']} |"
+            f"| {row['measure']} | {_fr(row['csv_attempt_seconds'] * 1000)} ms | "
+            f"{_fr(row['other_recruitment_seconds'] * 1000)} ms | "
+            f"{_fr(row['all_recruitments_seconds'] * 1000, 0)} ms | "
+            f"{_fr(row['big_recruitment_seconds'] * 1000, 0)} ms | {_fr(row['due'], 0)} |"
         )
     if args.postgres:
-        print("\n| sessions ouvertes | mémoire résidente du serveur | connexions PostgreSQL |")
-        print("|---|---|---|")
+        print(
+            "\n| sessions ouvertes | mémoire résidente du serveur (médiane sur 6 s) | "
+            "pointe depuis le démarrage | connexions PostgreSQL |"
+        )
+        print("|---|---|---|---|")
         for row in _child(["server", "--postgres", args.postgres]):
-            print(f"| {row['sessions']} | {row['rss_mb']:.0f} Mo | {row['connections']} |")
+            print(
+                f"| {row['sessions']} | {row['rss_mb']:.0f} Mo | {row['peak_mb']:.0f} Mo | "
+                f"{row['connections']} |"
+            )
     load = Path("/proc/loadavg").read_text().split()[:3]
     print(f"\nCharge de la machine (/proc/loadavg) à la fin : {' '.join(load)}")
 
