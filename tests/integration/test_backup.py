@@ -460,11 +460,11 @@ BAD_FILES: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     ),
     "colonne manquante": (
         lambda d: _edit(d, lambda doc: doc["tables"]["candidates"][0].pop("name")),
-        "champ(s) manquant(s) : name",
+        "champ(s) manquant(s) : « name »",
     ),
     "colonne inconnue": (
         lambda d: _edit(d, _first("criteria", poids=3)),
-        "champ(s) inconnu(s) : poids",
+        "champ(s) inconnu(s) : « poids »",
     ),
     "mauvais type": (
         lambda d: _edit(d, _first("criteria", weight="lourd")),
