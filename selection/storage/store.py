@@ -247,6 +247,8 @@ class Store:
             return tx.setting(ERASURE_PENDING_KEY) is not None
 
     def _set_erasure_pending(self, pending: bool) -> None:
+        if pending == self.erasure_pending():
+            return
         with self.transaction() as tx:
             if pending:
                 if tx.setting(ERASURE_PENDING_KEY) is None:
