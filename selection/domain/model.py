@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from selection.domain import limits
 from selection.domain.errors import ValidationError as ValidationError
 from selection.domain.ids import new_id as new_id
 from selection.domain.ids import now as now
@@ -49,18 +50,27 @@ class Recruitment:
         if not title:
             raise ValidationError("Le titre du recrutement est obligatoire.")
         if self.status not in ("ouvert", "clos"):
-            raise ValidationError(f"Statut de recrutement inconnu : « {self.status} ».")
+            raise ValidationError(f"Statut de recrutement inconnu : « {_shown(self.status)} ».")
         if self.days_per_week is not None and not 0.5 <= self.days_per_week <= 5:
             raise ValidationError("Le nombre de jours par semaine va de 0,5 à 5.")
         if self.max_daily_rate is not None and self.max_daily_rate <= 0:
             raise ValidationError("Le TJM maximum doit être un montant positif.")
-        return replace(
+        checked = replace(
             self,
             title=title,
-            role=self.role.strip(),
-            team=self.team.strip(),
-            owner=self.owner.strip(),
+            role=(self.role or "").strip(),
+            team=(self.team or "").strip(),
+            owner=(self.owner or "").strip(),
         )
+        _lengths(
+            (checked.title, limits.TITLE, "Titre du recrutement"),
+            (checked.role, limits.ROLE, "Rôle"),
+            (checked.team, limits.SHORT_TEXT, "Équipe"),
+            (checked.owner, limits.NAME, "Personne responsable"),
+            (checked.remote_policy, limits.SHORT_TEXT, "Politique de télétravail"),
+            (checked.updated_by, limits.NAME, "Modifié par"),
+        )
+        return checked
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class Criterion:
         label = (self.label or "").strip()
         if not label:
             raise ValidationError("Chaque critère a besoin d'un intitulé court.")
+        limits.check_length(label, limits.LABEL, "Intitulé du critère")
         if self.weight_level not in (1, 2, 3):
             raise ValidationError(
                 f"Le niveau de pondération de « {label} » doit être 1, 2 ou 3 (reçu : {self.weight_level})."
@@ -96,10 +107,12 @@ class Criterion:
             )
         unknown = [s for s in self.stages if s not in STAGE_BY_CODE]
         if unknown:
-            raise ValidationError(f"Étape inconnue pour « {label} » : {', '.join(unknown)}.")
+            raise ValidationError(
+                f"Étape inconnue pour « {label} » : {', '.join(_shown(u) for u in unknown[:5])}."
+            )
         ordered = tuple(s for s in STAGE_BY_CODE if s in self.stages)
         questions = tuple(" ".join(q.split()) for q in self.questions if q and q.strip())
-        return replace(
+        checked = replace(
             self,
             label=label,
             statement=(self.statement or "").strip(),
@@ -108,6 +121,14 @@ class Criterion:
             stages=ordered,
             questions=questions,
         )
+        _lengths(
+            (checked.label, limits.LABEL, "Intitulé du critère"),
+            (checked.statement, limits.STATEMENT, f"Énoncé de « {label[:60]} »"),
+            (checked.category, limits.CATEGORY, f"Catégorie de « {label[:60]} »"),
+            ("\n".join(checked.questions), limits.QUESTIONS, f"Questions de « {label[:60]} »"),
+            (checked.updated_by, limits.NAME, "Modifié par"),
+        )
+        return checked
 
 
 @dataclass(frozen=True)
@@ -136,14 +157,16 @@ class Candidate:
         name = (self.name or "").strip()
         if not name:
             raise ValidationError("Le nom de la personne candidate est obligatoire.")
+        limits.check_length(name, limits.NAME, "Nom")
         email = (self.email or "").strip()
+        limits.check_length(email, limits.EMAIL, "Adresse électronique")
         if email and ("@" not in email or " " in email):
             raise ValidationError(f"Adresse électronique invalide : « {email} ».")
         if self.days_per_week is not None and not 0.5 <= self.days_per_week <= 5:
             raise ValidationError("Le nombre de jours par semaine va de 0,5 à 5.")
         if self.expected_daily_rate is not None and self.expected_daily_rate <= 0:
             raise ValidationError("Le TJM demandé doit être un montant positif.")
-        return replace(
+        checked = replace(
             self,
             name=name,
             email=email,
@@ -151,6 +174,15 @@ class Candidate:
             source=(self.source or "").strip(),
             other_processes=(self.other_processes or "").strip(),
         )
+        _lengths(
+            (checked.name, limits.NAME, "Nom"),
+            (checked.email, limits.EMAIL, "Adresse électronique"),
+            (checked.phone, limits.PHONE, "Téléphone"),
+            (checked.source, limits.SOURCE, "Origine"),
+            (checked.other_processes, limits.OTHER_PROCESSES, "Autres processus en cours"),
+            (checked.updated_by, limits.NAME, "Modifié par"),
+        )
+        return checked
 
 
 @dataclass(frozen=True)
@@ -182,7 +214,7 @@ class Evaluation:
 
     def validated(self) -> Evaluation:
         if self.stage not in STAGE_BY_CODE:
-            raise ValidationError(f"Étape inconnue : « {self.stage} ».")
+            raise ValidationError(f"Étape inconnue : « {_shown(self.stage)} ».")
         interviewer = (self.interviewer or "").strip()
         if not interviewer:
             raise ValidationError("Indiquez qui a mené l'entretien.")
@@ -194,9 +226,16 @@ class Evaluation:
                 "Une note sans preuve écrite n'est pas une note : décrivez ce que la personne a dit ou fait."
             )
         if self.status not in ("brouillon", "soumis"):
-            raise ValidationError(f"Statut d'évaluation inconnu : « {self.status} ».")
+            raise ValidationError(f"Statut d'évaluation inconnu : « {_shown(self.status)} ».")
         doubt_note = (self.doubt_note or "").strip()
-        name = " ".join((self.interviewer_name or "").split()) or interviewer
+        # Collapsed either way, so that validating twice (a backup restored) changes nothing.
+        name = " ".join((self.interviewer_name or interviewer).split())
+        _lengths(
+            (interviewer, limits.NAME, "Personne évaluatrice"),
+            (name, limits.NAME, "Nom de la personne évaluatrice"),
+            (evidence, limits.EVIDENCE, "Preuves"),
+            (doubt_note, limits.DOUBT_NOTE, "Doute"),
+        )
         return replace(
             self,
             interviewer=interviewer,
@@ -218,9 +257,9 @@ class StageDecision:
 
     def validated(self) -> StageDecision:
         if self.stage not in STAGE_BY_CODE:
-            raise ValidationError(f"Étape inconnue : « {self.stage} ».")
+            raise ValidationError(f"Étape inconnue : « {_shown(self.stage)} ».")
         if self.decision not in DECISION_VALUES:
-            raise ValidationError(f"Décision inconnue : « {self.decision} ».")
+            raise ValidationError(f"Décision inconnue : « {_shown(self.decision)} ».")
         who = (self.decided_by or "").strip()
         if not who:
             raise ValidationError("Indiquez qui prend la décision.")
@@ -229,6 +268,7 @@ class StageDecision:
             raise ValidationError("Donnez la raison de l'arrêt : la personne recevra une réponse.")
         if self.decision == "retenu" and not reason:
             raise ValidationError("Justifiez le choix final : il sera conservé dans le dossier.")
+        _lengths((who, limits.NAME, "Décision prise par"), (reason, limits.REASON, "Motif"))
         return replace(self, decided_by=who, reason=reason)
 
 
@@ -261,8 +301,13 @@ class CultureNote:
         if not note:
             raise ValidationError("Décrivez l'observation : ce qui a été dit ou vu.")
         if self.severity not in SEVERITIES:
-            raise ValidationError(f"Gravité inconnue : « {self.severity} ».")
-        name = " ".join((self.author_name or "").split()) or author
+            raise ValidationError(f"Gravité inconnue : « {_shown(self.severity)} ».")
+        name = " ".join((self.author_name or author).split())
+        _lengths(
+            (author, limits.NAME, "Auteur ou autrice"),
+            (name, limits.NAME, "Nom de l'auteur ou de l'autrice"),
+            (note, limits.NOTE, "Observation"),
+        )
         return replace(self, author=author, author_name=name, note=note)
 
 
@@ -290,8 +335,8 @@ class ReferenceCall:
         if not who:
             raise ValidationError("Indiquez qui a mené l'appel.")
         if self.recommendation not in RECOMMENDATIONS:
-            raise ValidationError(f"Recommandation inconnue : « {self.recommendation} ».")
-        return replace(
+            raise ValidationError(f"Recommandation inconnue : « {_shown(self.recommendation)} ».")
+        checked = replace(
             self,
             referee_name=referee,
             recorded_by=who,
@@ -300,6 +345,15 @@ class ReferenceCall:
             organisation=(self.organisation or "").strip(),
             notes=(self.notes or "").strip(),
         )
+        _lengths(
+            (referee, limits.NAME, "Personne référente"),
+            (who, limits.NAME, "Appel mené par"),
+            (checked.recorded_by_key, limits.NAME, "Appel mené par (identifiant)"),
+            (checked.relation, limits.SHORT_TEXT, "Relation"),
+            (checked.organisation, limits.SHORT_TEXT, "Organisation"),
+            (checked.notes, limits.NOTE, "Notes de l'appel"),
+        )
+        return checked
 
 
 @dataclass(frozen=True)
@@ -321,11 +375,17 @@ class PanelAssignment:
 
     def validated(self) -> PanelAssignment:
         if self.stage not in STAGE_BY_CODE:
-            raise ValidationError(f"Étape inconnue : « {self.stage} ».")
+            raise ValidationError(f"Étape inconnue : « {_shown(self.stage)} ».")
         key = (self.member_key or "").strip()
         if not key:
             raise ValidationError("Indiquez qui fait passer l'entretien.")
-        return replace(self, member_key=key, member_name=(self.member_name or "").strip() or key)
+        name = (self.member_name or "").strip() or key
+        _lengths(
+            (key, limits.NAME, "Personne du panel"),
+            (name, limits.NAME, "Nom de la personne du panel"),
+            (self.assigned_by, limits.NAME, "Affectée par"),
+        )
+        return replace(self, member_key=key, member_name=name)
 
 
 @dataclass(frozen=True)
@@ -342,13 +402,27 @@ class DebriefOpening:
 
     def validated(self) -> DebriefOpening:
         if self.stage not in STAGE_BY_CODE:
-            raise ValidationError(f"Étape inconnue : « {self.stage} ».")
+            raise ValidationError(f"Étape inconnue : « {_shown(self.stage)} ».")
         reason = (self.reason or "").strip()
         if not reason:
             raise ValidationError(
                 "Donnez la raison d'ouvrir la discussion avant que tout le panel ait noté."
             )
-        return replace(self, reason=reason, opened_by=(self.opened_by or "").strip())
+        opened_by = (self.opened_by or "").strip()
+        _lengths((opened_by, limits.NAME, "Ouverte par"), (reason, limits.REASON, "Raison"))
+        return replace(self, reason=reason, opened_by=opened_by)
+
+
+def _shown(value: object, size: int = 60) -> str:
+    """A value quoted in a message, cut so that a huge input never makes a huge message."""
+    text = str(value)
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def _lengths(*checks: tuple[str | None, int, str]) -> None:
+    """(value, limit, field shown to the person): the first text too long is refused."""
+    for value, limit, field_name in checks:
+        limits.check_length(value, limit, field_name)
 
 
 @dataclass

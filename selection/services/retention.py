@@ -15,7 +15,7 @@ chosen (« retenu ») is never listed: their file goes to the hiring process.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -32,6 +32,7 @@ from selection.domain.model import (
 )
 from selection.storage.store import (
     Store,
+    Tx,
     evaluation_history,
     evaluations,
 )
@@ -65,41 +66,50 @@ class RetentionSettings:
         return self
 
 
-def _months(store: Store, key: str, default: int) -> int:
+def _months(tx: Tx, key: str, default: int) -> int:
+    found = tx.setting(key)
     try:
-        return int(store.get_setting(key, str(default)))
+        return default if found is None else int(found["value"])
     except ValueError:
         return default
 
 
+def settings_in(tx: Tx) -> RetentionSettings:
+    """The stored rules, read in the caller's transaction; a setting that is missing or
+    unreadable falls back to the default."""
+    return RetentionSettings(
+        unsuccessful_months=_months(tx, UNSUCCESSFUL_MONTHS_KEY, DEFAULT_UNSUCCESSFUL_MONTHS),
+        talent_pool_months=_months(tx, TALENT_POOL_MONTHS_KEY, DEFAULT_TALENT_POOL_MONTHS),
+    )
+
+
 def load_settings(store: Store) -> RetentionSettings:
     """The stored rules; a setting that is missing or unreadable falls back to the default."""
-    return RetentionSettings(
-        unsuccessful_months=_months(store, UNSUCCESSFUL_MONTHS_KEY, DEFAULT_UNSUCCESSFUL_MONTHS),
-        talent_pool_months=_months(store, TALENT_POOL_MONTHS_KEY, DEFAULT_TALENT_POOL_MONTHS),
-    )
+    with store.reading() as tx:
+        return settings_in(tx)
 
 
 def save_settings(
-    store: Store,
-    settings: RetentionSettings,
-    actor: str = "",
-    *,
-    actor_name: str = "",
-    actor_key: str = "",
+    store: Store, settings: RetentionSettings, *, actor_name: str, actor_key: str
 ) -> RetentionSettings:
-    """Store the rules (within the legal maxima) and log who changed them."""
+    """Store the rules (within the legal maxima): both settings rows (each one's version goes
+    up) and the journal entry saying who changed them, in one transaction."""
     checked = settings.validated()
-    store.set_setting(UNSUCCESSFUL_MONTHS_KEY, str(checked.unsuccessful_months))
-    store.set_setting(TALENT_POOL_MONTHS_KEY, str(checked.talent_pool_months))
-    store.audit(
-        actor_name or actor,
-        "reglage_conservation",
-        None,
-        "durées de conservation",
-        f"non retenues : {checked.unsuccessful_months} mois ; vivier : "
-        f"{checked.talent_pool_months} mois",
-    )
+    with store.transaction() as tx:
+        for key, value in (
+            (UNSUCCESSFUL_MONTHS_KEY, checked.unsuccessful_months),
+            (TALENT_POOL_MONTHS_KEY, checked.talent_pool_months),
+        ):
+            tx.put_setting(key, str(value), expected_version=None, by=actor_name)
+        tx.audit(
+            actor_name,
+            "reglage_conservation",
+            None,
+            "durées de conservation",
+            f"non retenues : {checked.unsuccessful_months} mois ; vivier : "
+            f"{checked.talent_pool_months} mois",
+            actor_key=actor_key,
+        )
     return checked
 
 
@@ -192,42 +202,79 @@ def retention_due(
     return found[0] if found else None
 
 
+def _due_items(
+    tx: Tx, recruitment_ids: Sequence[str], today: date, settings: RetentionSettings
+) -> list[PurgeItem]:
+    """Everyone due on ``today`` in these recruitments, from a fixed number of queries (the
+    recruitments, their people, the decisions, one aggregate of the last contact per table):
+    the time grows with the number of people of these recruitments only, linearly."""
+    recs = {r.id: r for r in tx.recruitments(ids=list(recruitment_ids))}
+    if not recs:
+        return []
+    people = tx.people_of(list(recs))
+    if not people:
+        return []
+    # The status needs only the people and the decisions (evaluations move the stage reached,
+    # never the status), so the shared rule of the progress view is applied to just those.
+    status = candidate_status(
+        RecruitmentSnapshot(
+            recruitment=next(iter(recs.values())),
+            candidates=people,
+            decisions=tx.decisions_of(list(recs)),
+        )
+    )
+    retained = set(status.loc[status["statut"] == "retenu", "candidate_id"])
+    contacts = tx.last_contacts(list(recs))
+    items: list[PurgeItem] = []
+    # The due date and its sentence depend on the recruitment, the consent and (with consent)
+    # the day of the last contact only: computed once per such key.
+    known: dict[tuple, tuple[date, str] | None] = {}
+    for cand in people:
+        if cand.id in retained:
+            continue
+        rec = recs[cand.recruitment_id]
+        contact = contacts.get(cand.id)
+        pooled = cand.talent_pool_consent and contact is not None
+        key = (rec.id, pooled, _day(contact) if pooled else None)
+        if key not in known:
+            known[key] = _due(rec, cand, contact, settings)
+        found = known[key]
+        if found is None or found[0] > today:
+            continue
+        items.append(
+            PurgeItem(
+                candidate_id=cand.id,
+                candidate_name=cand.name,
+                recruitment_id=rec.id,
+                recruitment_title=rec.title,
+                reason=found[1],
+                due=found[0],
+                last_contact=_day(contact) if contact else None,
+            )
+        )
+    return sorted(items, key=lambda i: (i.due, i.recruitment_title, i.candidate_name))
+
+
 def to_purge(
     store: Store,
     today: date,
     settings: RetentionSettings | None = None,
     *,
-    recruitment_ids=None,
+    recruitment_ids: Sequence[str],
 ) -> list[PurgeItem]:
-    """Everyone whose retention period is over on ``today``, oldest due date first."""
-    settings = settings or load_settings(store)
-    items: list[PurgeItem] = []
-    for rec in store.list_recruitments():
-        if recruitment_ids is not None and rec.id not in recruitment_ids:
-            continue
-        snap = store.snapshot(rec.id)
-        if not snap.candidates:
-            continue
-        status = candidate_status(snap).set_index("candidate_id")["statut"]
-        for cand in snap.candidates:
-            if status.get(cand.id) == "retenu":
-                continue
-            contact = last_contact(snap, cand.id)
-            found = _due(rec, cand, contact, settings)
-            if found is None or found[0] > today:
-                continue
-            items.append(
-                PurgeItem(
-                    candidate_id=cand.id,
-                    candidate_name=cand.name,
-                    recruitment_id=rec.id,
-                    recruitment_title=rec.title,
-                    reason=found[1],
-                    due=found[0],
-                    last_contact=_day(contact) if contact else None,
-                )
-            )
-    return sorted(items, key=lambda i: (i.due, i.recruitment_title, i.candidate_name))
+    """Everyone whose retention period is over on ``today`` in the given recruitments (those
+    the viewer may purge: the service passes them), oldest due date first."""
+    if not recruitment_ids:
+        return []
+    with store.reading() as tx:
+        return _due_items(tx, recruitment_ids, today, settings or settings_in(tx))
+
+
+def due_in(tx: Tx, recruitment_id: str, today: date, store: Store | None = None) -> list[PurgeItem]:
+    """The same list for one recruitment, read inside the caller's (purge) transaction so the
+    deletion acts on what is due now, under the lock; the rules are read there too (``store``
+    is accepted for the callers that pass it and not needed)."""
+    return _due_items(tx, [recruitment_id], today, settings_in(tx))
 
 
 def purge(store: Store, items: Iterable[PurgeItem], actor: str) -> int:

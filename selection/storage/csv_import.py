@@ -8,32 +8,39 @@ app does not know are ignored and reported, so a sheet holding data the app must
 
 The import is all-or-nothing: every line is checked with the entities' own rules and every
 problem is listed with its line number before anything is returned.
+
+Reading is bounded (``MAX_CSV_BYTES``, ``MAX_CSV_ROWS``, said to the person in
+``LIMITS_SENTENCE``): the size is checked before decoding, and the reading stops at the first
+line past the row limit. The file is split into cells by a small RFC 4180 reader of our own, so
+that what spreadsheets never write is refused with its line number instead of being guessed: a
+quote opened and never closed (Python's ``csv`` would swallow the rest of the file into one
+cell), text after a closing quote, a carriage return alone (old Mac line ends). Every message is
+French and ends with « Rien n'a été modifié. ».
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import pandas as pd
 
-from selection.domain.formatting import FORMULA_PREFIXES
+from selection.domain import limits
+from selection.domain.formatting import FORMULA_PREFIXES, fr_number
 from selection.domain.model import Candidate, Criterion, ValidationError
 from selection.domain.stages import STAGES
-from selection.storage.backup import MAX_LISTED_PROBLEMS, problems_message
-from selection.storage.store import (
-    Store,
-    new_id,
-)
+from selection.storage.backup import MAX_LISTED_PROBLEMS, NOTHING_CHANGED, problems_message
+from selection.storage.store import Store, Tx, new_id
 
 Kind = Literal["criteria", "candidates"]
-MAX_CSV_BYTES = 5 * 1024 * 1024
-LIMITS_SENTENCE = "Le fichier fait au plus 5 Mo."
+MAX_CSV_BYTES = limits.CSV_MAX_BYTES
+MAX_CSV_ROWS = limits.CSV_MAX_ROWS
+LIMITS_SENTENCE = limits.CSV_LIMITS_SENTENCE
+# Lines read at most, empty ones included (a sheet often ends with empty formatted rows).
+MAX_CSV_LINES = 2 * MAX_CSV_ROWS + 100
 CSV_REFUSAL_INTRO = "Le fichier CSV n'a pas été importé :"
 
 UTF8_HELP = (
@@ -42,6 +49,16 @@ UTF8_HELP = (
     "LibreOffice, cochez « Éditer les paramètres du filtre » et choisissez « Unicode (UTF-8) » ; "
     "l'export CSV de Grist est déjà en UTF-8."
 )
+
+
+def refused(text: str) -> ValidationError:
+    """One reason, as a sentence the page shows as it is."""
+    return ValidationError(f"{text} {NOTHING_CHANGED}")
+
+
+def _shown(value: str, size: int = 60) -> str:
+    value = " ".join((value or "").split())
+    return value if len(value) <= size else value[:size] + "…"
 
 
 def normalise_header(text: str) -> str:
@@ -103,53 +120,94 @@ class CsvImport:
     def sentence(self, what: str) -> str:
         text = f"{len(self.items)} {what} prêt(s) à être ajouté(s)."
         if self.ignored_columns:
-            shown = ", ".join(f"« {c} »" for c in self.ignored_columns)
+            shown = ", ".join(f"« {_shown(c, 40)} »" for c in self.ignored_columns[:20])
             text += f" Colonnes ignorées : {shown}."
         return text
 
 
 def _text(data: bytes) -> str:
+    """The file as text with « \n » line ends, or a French refusal (size first, before any
+    decoding)."""
     if len(data) > MAX_CSV_BYTES:
-        raise ValidationError(
-            f"Le fichier est trop gros ({len(data) / 1024 / 1024:.1f} Mo) : la limite est de "
-            f"{MAX_CSV_BYTES // 1024 // 1024} Mo."
+        raise refused(
+            f"Le fichier est trop gros ({fr_number(len(data) / 1024 / 1024, 1)} Mo) : un import "
+            f"reçoit {LIMITS_SENTENCE} Découpez-le en plusieurs fichiers."
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValidationError(UTF8_HELP)
+        raise refused(UTF8_HELP)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError(UTF8_HELP) from None
+        raise refused(UTF8_HELP) from None
     if "\x00" in text:
-        raise ValidationError(UTF8_HELP)
+        raise refused(UTF8_HELP)
     if not text.strip():
-        raise ValidationError("Le fichier est vide : il faut au moins une ligne d'en-tête.")
-    return text
+        raise refused("Le fichier est vide : il faut au moins une ligne d'en-tête.")
+    lone = re.search("\r(?!\n)", text)
+    if lone:
+        line = text.count("\n", 0, lone.start()) + 1
+        raise refused(
+            f"Ligne {fr_number(line, 0)} : retour chariot isolé (fin de ligne d'un ancien format "
+            "Mac, ou caractère de contrôle collé dans une cellule). Enregistrez le fichier au "
+            "format « CSV UTF-8 » puis importez-le de nouveau."
+        )
+    return text.replace("\r\n", "\n")
 
 
 def _separator(text: str) -> str:
     """The separator is the one the header line uses most (outside quotes)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((m.group(0) for m in re.finditer("[^\n]+", text) if m.group(0).strip()), "")
     outside = re.sub(r'"[^"]*"', "", header)
     counts = {sep: outside.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
 
 
-def _records(text: str, separator: str) -> list[tuple[int, list[str]]]:
-    """(line where the record starts, cells) for every record, header included."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    out = []
-    start = 1
-    try:
-        for cells in reader:
-            out.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ValidationError(
-            f"Ligne {reader.line_num} : le fichier CSV est mal formé ({exc})."
-        ) from None
-    return out
+# A quoted cell: possessive, so a quote never closed costs one scan to the end, not more.
+_QUOTED = re.compile(r'"([^"]*+(?:""[^"]*+)*+)"')
+
+
+def _records(text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, cells) for every record, header included, one at a time.
+
+    RFC 4180 as spreadsheets write it: a cell is quoted or not; a quoted cell may hold the
+    separator, line breaks and doubled quotes; a quote inside an unquoted cell is kept as it is.
+    """
+    unquoted = re.compile("[^" + re.escape(separator) + "\n]*+")
+    pos, line, end = 0, 1, len(text)
+    while pos < end:
+        start = line
+        cells: list[str] = []
+        while True:
+            if text.startswith('"', pos):
+                found = _QUOTED.match(text, pos)
+                if found is None:
+                    raise refused(
+                        f'Ligne {fr_number(line, 0)} : un guillemet (") ouvre une cellule qui '
+                        "n'est jamais refermée, et le reste du fichier y serait avalé. Refermez-"
+                        'la, ou doublez le guillemet ("") s\'il fait partie du texte.'
+                    )
+                inner = found.group(1)
+                line += inner.count("\n")
+                pos = found.end()
+                if pos < end and text[pos] not in (separator, "\n"):
+                    raise refused(
+                        f"Ligne {fr_number(line, 0)} : du texte suit le guillemet qui ferme une "
+                        "cellule. Mettez toute la cellule entre guillemets et doublez les "
+                        'guillemets qu\'elle contient ("").'
+                    )
+                cells.append(inner.replace('""', '"'))
+            else:
+                found = unquoted.match(text, pos)
+                cells.append(found.group(0))
+                pos = found.end()
+            if pos < end and text[pos] == separator:
+                pos += 1
+                continue
+            break
+        pos += 1  # the line break (or past the end)
+        yield start, cells
+        line += 1
 
 
 def _cell(value: str) -> str:
@@ -161,7 +219,7 @@ def _cell(value: str) -> str:
 
 
 def _columns(
-    header: list[str], synonyms: dict[str, tuple[str, ...]], problems: list[str]
+    header: list[str], synonyms: dict[str, tuple[str, ...]], problems: list[str], line: int = 1
 ) -> tuple[dict[str, int], tuple[str, ...]]:
     lookup = {normalise_header(s): field for field, names in synonyms.items() for s in names}
     lookup.update({normalise_header(field): field for field in synonyms})
@@ -176,8 +234,8 @@ def _columns(
             continue
         if field in found:
             problems.append(
-                f"Ligne 1 : deux colonnes pour la même information (« {header[found[field]].strip()} » "
-                f"et « {name} »)."
+                f"Ligne {line} : deux colonnes pour la même information "
+                f"(« {_shown(header[found[field]])} » et « {_shown(name)} »)."
             )
             continue
         found[field] = index
@@ -189,29 +247,49 @@ def _parse(
 ) -> tuple[list[tuple[int, dict[str, str]]], tuple[str, ...], str]:
     text = _text(data)
     separator = _separator(text)
-    records = [
-        (line, cells) for line, cells in _records(text, separator) if any(c.strip() for c in cells)
-    ]
-    if not records:
-        raise ValidationError("Le fichier est vide : il faut au moins une ligne d'en-tête.")
+    header: tuple[int, list[str]] | None = None
+    body: list[tuple[int, list[str]]] = []
+    for number, (line, cells) in enumerate(_records(text, separator), start=1):
+        if number > MAX_CSV_LINES:
+            raise refused(
+                f"Le fichier compte plus de {fr_number(MAX_CSV_LINES, 0)} lignes, vides "
+                f"comprises (la lecture s'est arrêtée ligne {fr_number(line, 0)}) : un import "
+                f"reçoit {LIMITS_SENTENCE} Supprimez les lignes vides en fin de tableau, ou "
+                "découpez le fichier."
+            )
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = (line, cells)
+            continue
+        if len(body) == MAX_CSV_ROWS:
+            raise refused(
+                f"Le fichier compte plus de {fr_number(MAX_CSV_ROWS, 0)} lignes sous l'en-tête "
+                f"(la lecture s'est arrêtée ligne {fr_number(line, 0)}) : un import reçoit "
+                f"{LIMITS_SENTENCE} Découpez-le en plusieurs fichiers."
+            )
+        body.append((line, cells))
+    if header is None:
+        raise refused("Le fichier est vide : il faut au moins une ligne d'en-tête.")
     problems: list[str] = []
     synonyms = CRITERIA_HEADERS if kind == "criteria" else CANDIDATE_HEADERS
-    columns, ignored = _columns(records[0][1], synonyms, problems)
+    columns, ignored = _columns(header[1], synonyms, problems, header[0])
     field, shown = REQUIRED[kind]
     if field not in columns:
+        read = ", ".join(f"« {_shown(c)} »" for c in header[1][:20])
+        more = " …" if len(header[1]) > 20 else ""
         problems.append(
-            f"Ligne 1 : colonne « {shown} » introuvable. Colonnes lues : "
-            + ", ".join(f"« {c.strip()} »" for c in records[0][1])
-            + ". Partez du modèle à télécharger."
+            f"Ligne {header[0]} : colonne « {shown} » introuvable. Colonnes lues : {read}{more}. "
+            "Partez du modèle à télécharger."
         )
     if problems:
         raise ValidationError(problems_message(CSV_REFUSAL_INTRO, problems))
     rows = []
-    for line, cells in records[1:]:
+    for line, cells in body:
         values = {f: _cell(cells[i]) if i < len(cells) else "" for f, i in columns.items()}
         rows.append((line, values))
     if not rows:
-        raise ValidationError("Le fichier ne contient aucune ligne sous l'en-tête.")
+        raise refused("Le fichier ne contient aucune ligne sous l'en-tête.")
     return rows, ignored, separator
 
 
@@ -224,7 +302,8 @@ def parse_level(value: str) -> int:
     found = emojis | {LEVELS.get(w, 0) for w in words}
     if len(found) != 1 or 0 in found:
         raise ValidationError(
-            f"niveau « {value} » inconnu : indiquez 1, 2 ou 3, 🔴/🟠/🟡, ou maximale/moyenne/basse."
+            f"niveau « {_shown(value)} » inconnu : indiquez 1, 2 ou 3, 🔴/🟠/🟡, ou "
+            "maximale/moyenne/basse."
         )
     return found.pop()
 
@@ -235,7 +314,9 @@ def parse_yes_no(value: str) -> bool:
         return True
     if key in NO:
         return False
-    raise ValidationError(f"« {value} » dans la colonne « Obligatoire » : indiquez oui ou non.")
+    raise ValidationError(
+        f"« {_shown(value)} » dans la colonne « Obligatoire » : indiquez oui ou non."
+    )
 
 
 def _stage_names() -> dict[str, str]:
@@ -262,7 +343,7 @@ def parse_stages(value: str) -> tuple[str, ...]:
         code = STAGE_NAMES.get(normalise_header(part))
         if code is None:
             known = ", ".join(s.label for s in STAGES)
-            raise ValidationError(f"étape « {part.strip()} » inconnue (étapes : {known}).")
+            raise ValidationError(f"étape « {_shown(part)} » inconnue (étapes : {known}).")
         codes.append(code)
     return tuple(codes)
 
@@ -300,6 +381,8 @@ def import_criteria_csv(
             ).validated()
         except ValidationError as exc:
             problems.append(f"{_line(line, values.get('label', ''))} : {_sentence(str(exc))}")
+            if len(problems) >= MAX_COUNTED_PROBLEMS:
+                break
             continue
         key = crit.label.casefold()
         if key in taken:
@@ -342,17 +425,20 @@ def import_candidates_csv(
             ).validated()
         except ValidationError as exc:
             problems.append(f"{_line(line, values.get('name', ''))} : {_sentence(str(exc))}")
+            if len(problems) >= MAX_COUNTED_PROBLEMS:
+                break
             continue
         key = cand.email.casefold()
         if key and key in taken:
             problems.append(
-                f"Ligne {line} : une personne avec l'adresse « {cand.email} » figure déjà dans ce "
-                "recrutement."
+                f"Ligne {line} : une personne avec l'adresse « {_shown(cand.email)} » figure déjà "
+                "dans ce recrutement."
             )
             continue
         if key and key in first_line:
             problems.append(
-                f"Ligne {line} : l'adresse « {cand.email} » figure déjà ligne {first_line[key]}."
+                f"Ligne {line} : l'adresse « {_shown(cand.email)} » figure déjà ligne "
+                f"{first_line[key]}."
             )
             continue
         if key:
@@ -363,7 +449,7 @@ def import_candidates_csv(
 
 
 def _line(line: int, name: str) -> str:
-    return f"Ligne {line} (« {name[:60]} »)" if name else f"Ligne {line}"
+    return f"Ligne {line} (« {_shown(name)} »)" if name else f"Ligne {line}"
 
 
 def _sentence(message: str) -> str:
@@ -371,9 +457,19 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+MAX_COUNTED_PROBLEMS = 200
+
+
 def _raise_if(problems: list[str]) -> None:
     if problems:
-        raise ValidationError(problems_message(CSV_REFUSAL_INTRO, problems, MAX_LISTED_PROBLEMS))
+        raise ValidationError(
+            problems_message(
+                CSV_REFUSAL_INTRO,
+                problems,
+                MAX_LISTED_PROBLEMS,
+                stopped=len(problems) >= MAX_COUNTED_PROBLEMS,
+            )
+        )
 
 
 TEMPLATES: dict[str, pd.DataFrame] = {
@@ -421,22 +517,102 @@ TEMPLATES: dict[str, pd.DataFrame] = {
 }
 
 
+def write_import(
+    store: Store,
+    recruitment_id: str,
+    result: CsvImport,
+    *,
+    kind: str,
+    lock: Callable[[Tx], object],
+    audit: Callable[[Tx, str], None],
+    by: str,
+    progress: Callable[[float, str], None] | None = None,
+) -> None:
+    """Add the checked rows of a CSV to a recruitment: all of them, or none.
+
+    One short write transaction: ``lock(tx)`` first (the service bumps the recruitment's
+    revision, which locks it, and checks the person's right there), then the labels (criteria)
+    or e-mail addresses (candidates) are checked again against what the recruitment holds now,
+    under that lock, since someone may have added the same one after the file was checked;
+    new criteria take the positions after the existing ones; then the rows and the journal
+    entry (``audit``). No staging: an import holds at most ``MAX_CSV_ROWS`` rows, written in one
+    multi-row INSERT in a few milliseconds, so the lock is held no longer than a save of the
+    brief, and a single transaction is all-or-nothing by itself.
+    """
+    if kind not in REQUIRED:
+        raise refused(f"Contenu inconnu : « {_shown(kind)} ».")
+    if len(result.items) > MAX_CSV_ROWS:
+        raise refused(f"Un import reçoit {LIMITS_SENTENCE}")
+    if progress is not None:
+        progress(0.0, "Enregistrement…")
+    with store.transaction() as tx:
+        lock(tx)
+        if kind == "criteria":
+            existing = tx.criteria(recruitment_id)
+            taken = {c.label.casefold() for c in existing}
+            clashes = [
+                f"le critère « {_shown(c.label)} » existe déjà dans ce cadrage (ajouté pendant "
+                "la vérification du fichier ?)."
+                for c in result.items
+                if c.label.casefold() in taken
+            ]
+            _raise_if(clashes)
+            first = max((c.position for c in existing), default=-1) + 1
+            crits = [
+                replace(c, recruitment_id=recruitment_id, position=first + i)
+                for i, c in enumerate(result.items)
+            ]
+            tx.insert_criteria(crits, by=by)
+            details = f"{len(crits)} critère(s)"
+        else:
+            taken = {c.email.casefold() for c in tx.candidates(recruitment_id) if c.email}
+            clashes = [
+                f"une personne avec l'adresse « {_shown(c.email)} » figure déjà dans ce "
+                "recrutement (ajoutée pendant la vérification du fichier ?)."
+                for c in result.items
+                if c.email and c.email.casefold() in taken
+            ]
+            _raise_if(clashes)
+            people = [replace(c, recruitment_id=recruitment_id) for c in result.items]
+            tx.insert_candidates(people, by=by)
+            details = f"{len(people)} personne(s)"
+        if result.ignored_columns:
+            details += " ; colonnes ignorées : " + ", ".join(
+                _shown(c, 40) for c in result.ignored_columns[:20]
+            )
+        audit(tx, details)
+    if progress is not None:
+        progress(1.0, "Import terminé.")
+
+
 def import_criteria_into(
     store: Store, recruitment_id: str, data: bytes, actor: str = ""
 ) -> CsvImport:
-    """Check a criteria CSV and add its criteria after the existing ones, in one transaction."""
-    existing = store.list_criteria(recruitment_id)
-    result = import_criteria_csv(data, recruitment_id, existing)
-    store.add_imported(recruitment_id, new_criteria=result.items, actor=actor, subject="critères")
+    """Check a criteria CSV and add its criteria after the existing ones (tools and tests: the
+    app goes through ``services.data.import_csv``, which checks the person's right)."""
+    result = import_criteria_csv(data, recruitment_id, store.list_criteria(recruitment_id))
+    _write_as_tool(store, recruitment_id, result, "criteria", "critères", actor)
     return result
 
 
 def import_candidates_into(
     store: Store, recruitment_id: str, data: bytes, actor: str = ""
 ) -> CsvImport:
-    """Check a candidate CSV and add every person in one transaction (all or none)."""
+    """Check a candidate CSV and add every person (tools and tests, as above)."""
     result = import_candidates_csv(data, recruitment_id, store.list_candidates(recruitment_id))
-    store.add_imported(
-        recruitment_id, new_candidates=result.items, actor=actor, subject="personnes candidates"
-    )
+    _write_as_tool(store, recruitment_id, result, "candidates", "personnes candidates", actor)
     return result
+
+
+def _write_as_tool(
+    store: Store, recruitment_id: str, result: CsvImport, kind: str, subject: str, actor: str
+) -> None:
+    write_import(
+        store,
+        recruitment_id,
+        result,
+        kind=kind,
+        lock=lambda tx: tx.touch(recruitment_id),
+        audit=lambda tx, details: tx.audit(actor, "import_csv", recruitment_id, subject, details),
+        by=actor,
+    )

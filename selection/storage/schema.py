@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from selection.domain import limits as L
+
 metadata = sa.MetaData()
 
 
@@ -19,7 +21,7 @@ def _owner_column(name: str, table: str) -> sa.Column:
     """The indexed foreign key that ties a row to its candidate or recruitment."""
     return sa.Column(
         name,
-        sa.String(36),
+        sa.String(L.ID),
         sa.ForeignKey(f"{table}.id", ondelete="CASCADE"),
         nullable=False,
         index=True,
@@ -36,60 +38,60 @@ schema_version = sa.Table(
 recruitments = sa.Table(
     "recruitments",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("role", sa.String(100), nullable=False, default=""),
-    sa.Column("team", sa.String(200), nullable=False, default=""),
-    sa.Column("owner", sa.String(200), nullable=False, default=""),
-    sa.Column("status", sa.String(20), nullable=False, default="ouvert"),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
+    sa.Column("title", sa.String(L.TITLE), nullable=False),
+    sa.Column("role", sa.String(L.ROLE), nullable=False, default=""),
+    sa.Column("team", sa.String(L.SHORT_TEXT), nullable=False, default=""),
+    sa.Column("owner", sa.String(L.NAME), nullable=False, default=""),
+    sa.Column("status", sa.String(L.CODE), nullable=False, default="ouvert"),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("closed_at", sa.DateTime, nullable=True),
     # v2: constraints of the mission
     sa.Column("start_date", sa.Date, nullable=True),
     sa.Column("days_per_week", sa.Float, nullable=True),
-    sa.Column("remote_policy", sa.String(200), nullable=False, server_default=""),
+    sa.Column("remote_policy", sa.String(L.SHORT_TEXT), nullable=False, server_default=""),
     sa.Column("max_daily_rate", sa.Integer, nullable=True),
     sa.Column("references_required", sa.Boolean, nullable=False, server_default=sa.true()),
     # v4: optimistic concurrency, hidden while an import writes it
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("updated_by", sa.String(L.NAME), nullable=False, server_default=""),
     sa.Column("updated_at", sa.DateTime, nullable=True),
-    sa.Column("import_id", sa.String(36), nullable=True),
+    sa.Column("import_id", sa.String(L.ID), nullable=True),
     sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
 )
 
 criteria = sa.Table(
     "criteria",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
     _owner_column("recruitment_id", "recruitments"),
-    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("label", sa.String(L.LABEL), nullable=False),
     sa.Column("statement", sa.Text, nullable=False, default=""),
-    sa.Column("category", sa.String(100), nullable=False, default=""),
+    sa.Column("category", sa.String(L.CATEGORY), nullable=False, default=""),
     sa.Column("weight_level", sa.Integer, nullable=False),
     sa.Column("weight", sa.Float, nullable=False),
     sa.Column("must_have", sa.Boolean, nullable=False, default=False),
-    sa.Column("stages", sa.String(200), nullable=False, default=""),
+    sa.Column("stages", sa.String(L.STAGE_LIST), nullable=False, default=""),
     sa.Column("position", sa.Integer, nullable=False, default=0),
     # v2: question bank, one question per line
     sa.Column("questions", sa.Text, nullable=False, server_default=""),
     # v4: optimistic concurrency, hidden while an import writes it
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("updated_by", sa.String(L.NAME), nullable=False, server_default=""),
     sa.Column("updated_at", sa.DateTime, nullable=True),
-    sa.Column("import_id", sa.String(36), nullable=True),
+    sa.Column("import_id", sa.String(L.ID), nullable=True),
     sa.UniqueConstraint("recruitment_id", "label", name="uq_criteria_label"),
 )
 
 candidates = sa.Table(
     "candidates",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
     _owner_column("recruitment_id", "recruitments"),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("email", sa.String(200), nullable=False, default=""),
-    sa.Column("phone", sa.String(50), nullable=False, default=""),
-    sa.Column("source", sa.String(100), nullable=False, default=""),
+    sa.Column("name", sa.String(L.NAME), nullable=False),
+    sa.Column("email", sa.String(L.EMAIL), nullable=False, default=""),
+    sa.Column("phone", sa.String(L.PHONE), nullable=False, default=""),
+    sa.Column("source", sa.String(L.SOURCE), nullable=False, default=""),
     sa.Column("created_at", sa.DateTime, nullable=False),
     # v3: consents and pre-qualification logistics
     sa.Column("references_agreed", sa.Boolean, nullable=True),
@@ -101,34 +103,34 @@ candidates = sa.Table(
     sa.Column("expected_daily_rate", sa.Integer, nullable=True),
     # v4: optimistic concurrency, hidden while an import writes it
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("updated_by", sa.String(L.NAME), nullable=False, server_default=""),
     sa.Column("updated_at", sa.DateTime, nullable=True),
-    sa.Column("import_id", sa.String(36), nullable=True),
+    sa.Column("import_id", sa.String(L.ID), nullable=True),
 )
 
 evaluations = sa.Table(
     "evaluations",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
     _owner_column("candidate_id", "candidates"),
-    sa.Column("stage", sa.String(40), nullable=False),
+    sa.Column("stage", sa.String(L.STAGE), nullable=False),
     sa.Column(
         "criterion_id",
-        sa.String(36),
+        sa.String(L.ID),
         sa.ForeignKey("criteria.id", ondelete="CASCADE"),
         nullable=False,
         index=True,
     ),
-    sa.Column("interviewer", sa.String(200), nullable=False),
+    sa.Column("interviewer", sa.String(L.NAME), nullable=False),
     sa.Column("rating", sa.Integer, nullable=True),
     sa.Column("evidence", sa.Text, nullable=False, default=""),
     sa.Column("doubt", sa.Boolean, nullable=False, default=False),
     sa.Column("doubt_note", sa.Text, nullable=False, default=""),
-    sa.Column("status", sa.String(20), nullable=False, default="soumis"),
+    sa.Column("status", sa.String(L.CODE), nullable=False, default="soumis"),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     # v4: « interviewer » is the identity key (login e-mail, or the signed name when open)
-    sa.Column("interviewer_name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("interviewer_name", sa.String(L.NAME), nullable=False, server_default=""),
     sa.UniqueConstraint(
         "candidate_id", "stage", "criterion_id", "interviewer", name="uq_evaluation_slot"
     ),
@@ -138,11 +140,11 @@ evaluations = sa.Table(
 stage_decisions = sa.Table(
     "stage_decisions",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
     _owner_column("candidate_id", "candidates"),
-    sa.Column("stage", sa.String(40), nullable=False),
-    sa.Column("decision", sa.String(20), nullable=False),
-    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("stage", sa.String(L.STAGE), nullable=False),
+    sa.Column("decision", sa.String(L.CODE), nullable=False),
+    sa.Column("decided_by", sa.String(L.NAME), nullable=False),
     sa.Column("reason", sa.Text, nullable=False, default=""),
     sa.Column("decided_at", sa.DateTime, nullable=False),
 )
@@ -170,12 +172,12 @@ evaluation_history = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column(
         "evaluation_id",
-        sa.String(36),
+        sa.String(L.ID),
         sa.ForeignKey("evaluations.id", ondelete="CASCADE"),
         nullable=False,
         index=True,
     ),
-    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_by", sa.String(L.NAME), nullable=False),
     sa.Column("changed_at", sa.DateTime, nullable=False),
     sa.Column("old_rating", sa.Integer, nullable=True),
     sa.Column("new_rating", sa.Integer, nullable=True),
@@ -186,30 +188,30 @@ evaluation_history = sa.Table(
 culture_notes = sa.Table(
     "culture_notes",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
     _owner_column("candidate_id", "candidates"),
-    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("author", sa.String(L.NAME), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("warning", sa.Boolean, nullable=False, default=False),
-    sa.Column("severity", sa.String(20), nullable=False, default="faible"),
+    sa.Column("severity", sa.String(L.CODE), nullable=False, default="faible"),
     sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("author_name", sa.String(200), nullable=False, server_default=""),  # v4
+    sa.Column("author_name", sa.String(L.NAME), nullable=False, server_default=""),  # v4
 )
 
 reference_calls = sa.Table(
     "reference_calls",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
     _owner_column("candidate_id", "candidates"),
-    sa.Column("referee_name", sa.String(200), nullable=False),
-    sa.Column("relation", sa.String(200), nullable=False, default=""),
-    sa.Column("organisation", sa.String(200), nullable=False, default=""),
+    sa.Column("referee_name", sa.String(L.NAME), nullable=False),
+    sa.Column("relation", sa.String(L.SHORT_TEXT), nullable=False, default=""),
+    sa.Column("organisation", sa.String(L.SHORT_TEXT), nullable=False, default=""),
     sa.Column("called_on", sa.Date, nullable=False),
-    sa.Column("recommendation", sa.String(20), nullable=False),
-    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recommendation", sa.String(L.CODE), nullable=False),
+    sa.Column("recorded_by", sa.String(L.NAME), nullable=False),
     sa.Column("notes", sa.Text, nullable=False, default=""),
     sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("recorded_by_key", sa.String(200), nullable=False, server_default=""),  # v4
+    sa.Column("recorded_by_key", sa.String(L.NAME), nullable=False, server_default=""),  # v4
 )
 
 members = sa.Table(
@@ -217,13 +219,13 @@ members = sa.Table(
     metadata,
     sa.Column(
         "recruitment_id",
-        sa.String(36),
+        sa.String(L.ID),
         sa.ForeignKey("recruitments.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    sa.Column("email", sa.String(200), primary_key=True),
-    sa.Column("role", sa.String(20), nullable=False, default="membre"),
-    sa.Column("added_by", sa.String(200), nullable=False, default=""),
+    sa.Column("email", sa.String(L.EMAIL), primary_key=True),
+    sa.Column("role", sa.String(L.CODE), nullable=False, default="membre"),
+    sa.Column("added_by", sa.String(L.NAME), nullable=False, default=""),
     sa.Column("added_at", sa.DateTime, nullable=False),
 )
 
@@ -232,22 +234,22 @@ audit_log = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime, nullable=False, index=True),
-    sa.Column("actor", sa.String(200), nullable=False),
-    sa.Column("action", sa.String(50), nullable=False),
-    sa.Column("recruitment_id", sa.String(36), nullable=True, index=True),
-    sa.Column("subject", sa.String(200), nullable=False, default=""),
+    sa.Column("actor", sa.String(L.NAME), nullable=False),
+    sa.Column("action", sa.String(L.JOURNAL_ACTION), nullable=False),
+    sa.Column("recruitment_id", sa.String(L.ID), nullable=True, index=True),
+    sa.Column("subject", sa.String(L.SHORT_TEXT), nullable=False, default=""),
     sa.Column("details", sa.Text, nullable=False, default=""),
-    sa.Column("actor_key", sa.String(200), nullable=False, server_default=""),  # v4
+    sa.Column("actor_key", sa.String(L.NAME), nullable=False, server_default=""),  # v4
 )
 
 settings = sa.Table(
     "settings",
     metadata,
-    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("key", sa.String(L.SETTING_KEY), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
     # v4: optimistic concurrency
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("updated_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("updated_by", sa.String(L.NAME), nullable=False, server_default=""),
     sa.Column("updated_at", sa.DateTime, nullable=True),
 )
 
@@ -273,12 +275,12 @@ def _migrate_2_to_3(conn: Connection) -> None:
 panel_assignments = sa.Table(
     "panel_assignments",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
     _owner_column("candidate_id", "candidates"),
-    sa.Column("stage", sa.String(40), nullable=False),
-    sa.Column("member_key", sa.String(200), nullable=False),
-    sa.Column("member_name", sa.String(200), nullable=False, server_default=""),
-    sa.Column("assigned_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("stage", sa.String(L.STAGE), nullable=False),
+    sa.Column("member_key", sa.String(L.NAME), nullable=False),
+    sa.Column("member_name", sa.String(L.NAME), nullable=False, server_default=""),
+    sa.Column("assigned_by", sa.String(L.NAME), nullable=False, server_default=""),
     sa.Column("assigned_at", sa.DateTime, nullable=False),
     sa.UniqueConstraint("candidate_id", "stage", "member_key", name="uq_panel_slot"),
 )
@@ -286,10 +288,10 @@ panel_assignments = sa.Table(
 debrief_openings = sa.Table(
     "debrief_openings",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("id", sa.String(L.ID), primary_key=True),
     _owner_column("candidate_id", "candidates"),
-    sa.Column("stage", sa.String(40), nullable=False),
-    sa.Column("opened_by", sa.String(200), nullable=False),
+    sa.Column("stage", sa.String(L.STAGE), nullable=False),
+    sa.Column("opened_by", sa.String(L.NAME), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("opened_at", sa.DateTime, nullable=False),
 )
@@ -299,13 +301,16 @@ def _migrate_3_to_4(conn: Connection) -> None:
     """Version 4: versions and revisions, identity keys beside display names, the stage plan,
     early debrief openings, import markers.
 
-    Tables created by an earlier step from the current definitions (version 3's) already have
-    the new columns: a column is only added where it is missing."""
+    A database that started at version 1 or 2 got the tables of version 3 from ``metadata``
+    (``create(checkfirst=True)``), that is with the columns of version 4 already: those are
+    skipped, so every path reaches the same schema."""
+    inspector = sa.inspect(conn)
+    present = {
+        t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()
+    }
 
     def add(table: str, column: str) -> None:
-        name = column.split()[0]
-        present = {c["name"] for c in sa.inspect(conn).get_columns(table)}
-        if name not in present:
+        if column.split()[0] not in present.get(table, set()):
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
 
     versioned = (

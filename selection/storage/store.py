@@ -10,17 +10,27 @@ Every write about a recruitment starts with ``Tx.touch``: it bumps the recruitme
 which also locks its row on PostgreSQL, so two app servers writing about the same recruitment
 queue (SQLite already queues writers with BEGIN IMMEDIATE) and a rule re-read after ``touch``
 cannot be changed by someone else before the commit.
+
+Rows of ``recruitments``, ``criteria`` and ``candidates`` whose ``import_id`` is set are an
+import still being written: every read of ``Tx`` skips them (and what hangs from them), one
+short transaction publishes them (``Tx.publish_import``), a failed import deletes them
+(``Store.discard_import``), and ``Store.open`` deletes those a crash left more than an hour ago.
+After an erasure, ``Store.after_erasure`` removes the deleted rows' bytes from the files.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from selection.domain import limits
 from selection.domain.ids import new_id as new_id
 from selection.domain.ids import now as now
 from selection.domain.model import (
@@ -38,8 +48,8 @@ from selection.domain.model import (
 )
 from selection.storage.engine import DATABASE_URL_ENV as DATABASE_URL_ENV
 from selection.storage.engine import DEFAULT_DB_PATH as DEFAULT_DB_PATH
+from selection.storage.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from selection.storage.engine import database_url as database_url
-from selection.storage.engine import make_engine
 from selection.storage.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -62,6 +72,34 @@ from selection.storage.schema import (
 
 MEMBER_ROLES = ("responsable", "membre")
 
+log = logging.getLogger(__name__)
+
+# Rows an import is still writing carry ``import_id`` = « <UTC time %Y%m%d%H%M%S>-<random> »:
+# invisible to every read, published by one short transaction, deleted if the import fails.
+# Staging older than this is left over by a crash (an import takes seconds) and is removed.
+STALE_IMPORT_AFTER = timedelta(hours=1)
+IMPORT_STAMP = "%Y%m%d%H%M%S"
+# Set while the files may still hold the bytes of an erased person (see ``after_erasure``).
+ERASURE_PENDING_KEY = "maintenance.erasure_pending"
+IN_CHUNK = 500  # ids per IN (…) list
+
+
+def new_import_id(at: datetime | None = None) -> str:
+    """A staging marker that tells when the import started (36 characters)."""
+    return f"{(at or now()):{IMPORT_STAMP}}-{new_id()[:21]}"
+
+
+def import_started(import_id: str) -> datetime | None:
+    try:
+        return datetime.strptime(import_id[:14], IMPORT_STAMP)
+    except ValueError:
+        return None
+
+
+def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
 
 class Store:
     """The database of the app. Each transaction takes its own connection from the pool, so one
@@ -72,8 +110,13 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
+        """Open and migrate the database, then tidy what a crash may have left: imports staged
+        more than an hour ago are deleted, an erasure whose traces could not be wiped is wiped."""
         store = cls(make_engine(url))
         store.migrate()
+        store.discard_stale_imports()
+        if store.erasure_pending():
+            store.after_erasure(attempts=1)
         return store
 
     @property
@@ -151,23 +194,129 @@ class Store:
         "audit_log",
     )
 
-    def after_erasure(self) -> None:
-        """Make deleted rows unrecoverable from the database files, after the commit.
+    def after_erasure(self, *, attempts: int = 10, pause: float = 0.5) -> bool:
+        """Make deleted rows unrecoverable from the database files, after the commit; True when
+        done. Call it after every erasure or purge (the services do).
 
-        SQLite: ``secure_delete`` (engine.py) already overwrote the deleted cells in the pages;
-        a TRUNCATE checkpoint copies the WAL back into the file and empties the ``-wal``, where
-        the pages as they were before the deletion still lay. PostgreSQL: a plain DELETE only
-        marks tuples dead and VACUUM leaves their bytes in the table files, so the tables about
-        people are rewritten (``VACUUM FULL``: new files, the old ones are unlinked). What stays
-        outside the app's reach (WAL archives, backups taken before) is listed in docs/deploy.md.
+        SQLite: ``secure_delete`` (engine.py, not SQLite's compile-time default) already
+        overwrote the deleted cells and freed pages with zeros; a TRUNCATE checkpoint copies the
+        WAL back into the file and empties the ``-wal``, where the pages as they were before the
+        deletion still lay (the ``-shm`` holds only page numbers). A reader still inside a read
+        transaction blocks that checkpoint: each attempt waits one second at most (not the
+        30-second busy timeout of writers), then the next one comes ``pause`` seconds later.
+
+        PostgreSQL: a DELETE only marks tuples dead and VACUUM leaves their bytes in the files,
+        so the tables about people are rewritten (``VACUUM (FULL, ANALYZE)``: new files for the
+        tables, their TOAST and their indexes; the old ones are unlinked). Two things would
+        spoil it, so each attempt checks them first: a transaction that began before the
+        erasure may still see the rows (VACUUM FULL would copy them), so the attempt waits until
+        none is left; and VACUUM FULL needs an exclusive lock, so it gives up after 2 seconds
+        (``lock_timeout``) rather than queue every other session behind it.
+
+        When every attempt fails, the database remembers it (setting
+        ``maintenance.erasure_pending``): the next call, or the next ``Store.open``, finishes
+        the job. What stays outside the app's reach (WAL archives, backups taken before,
+        replicas) is listed in docs/deploy.md.
         """
+        since = None
+        done = False
+        for attempt in range(max(1, attempts)):
+            if attempt:
+                time.sleep(pause)
+            try:
+                if self.dialect == "sqlite":
+                    done = self._checkpoint_sqlite()
+                elif self.dialect == "postgresql":
+                    if since is None:
+                        since = self._pg_clock()
+                    done = self._vacuum_postgresql(since)
+                else:
+                    done = True
+            except sa.exc.OperationalError as exc:
+                log.info("after_erasure: attempt %d failed: %s", attempt + 1, exc)
+                done = False
+            if done:
+                break
+        self._set_erasure_pending(not done)
+        if not done:
+            log.warning("after_erasure: traces of an erased person remain; retried later")
+        return done
+
+    def erasure_pending(self) -> bool:
+        with self.reading() as tx:
+            return tx.setting(ERASURE_PENDING_KEY) is not None
+
+    def _set_erasure_pending(self, pending: bool) -> None:
+        if pending == self.erasure_pending():
+            return
+        with self.transaction() as tx:
+            if pending:
+                if tx.setting(ERASURE_PENDING_KEY) is None:
+                    tx.put_setting(
+                        ERASURE_PENDING_KEY, now().isoformat(), expected_version=None, by=""
+                    )
+            else:
+                tx.delete_setting(ERASURE_PENDING_KEY)
+        if not pending and self.dialect == "sqlite":
+            # The line just deleted went through the WAL: empty it again (no person data).
+            self._checkpoint_sqlite()
+
+    def _checkpoint_sqlite(self) -> bool:
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA busy_timeout=1000")
+            try:
+                busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                cursor.close()
+            return busy == 0
+        finally:
+            raw.close()
+
+    def _pg_clock(self) -> datetime:
         with self.engine.connect() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.commit()
-            elif conn.dialect.name == "postgresql":
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                conn.exec_driver_sql("VACUUM FULL " + ", ".join(self.PERSON_TABLES))
+            return conn.exec_driver_sql("SELECT clock_timestamp()").scalar_one()
+
+    def _vacuum_postgresql(self, since: datetime) -> bool:
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            older = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+                "AND xact_start < %(since)s",
+                {"since": since},
+            ).scalar_one()
+            if older:
+                return False
+            conn.exec_driver_sql("SET lock_timeout = '2s'")
+            try:
+                conn.exec_driver_sql("VACUUM (FULL, ANALYZE) " + ", ".join(self.PERSON_TABLES))
+            finally:
+                conn.exec_driver_sql("RESET lock_timeout")
+        return True
+
+    # ---------------------------------------------------------------- staged imports
+
+    def discard_import(self, import_id: str, *, batch: int = IN_CHUNK) -> None:
+        """Delete everything an import staged, a batch of people per short transaction."""
+        while True:
+            with self.transaction() as tx:
+                if not tx.discard_import_batch(import_id, batch):
+                    break
+
+    def staged_imports(self) -> list[str]:
+        with self.reading() as tx:
+            return tx.staged_imports()
+
+    def discard_stale_imports(self, older_than: timedelta = STALE_IMPORT_AFTER) -> int:
+        """Delete imports staged more than ``older_than`` ago (a crash in the middle of one);
+        returns how many. Imports under way elsewhere are younger and left alone."""
+        limit = now() - older_than
+        stale = [i for i in self.staged_imports() if (import_started(i) or datetime.min) <= limit]
+        for import_id in stale:
+            self.discard_import(import_id)
+        return len(stale)
 
     def count_rows(self) -> dict[str, int]:
         with self.read() as conn:
@@ -613,11 +762,32 @@ class Tx:
         )
         return result.rowcount == 1
 
-    def delete_candidates(self, candidate_ids: Sequence[str]) -> None:
-        """Everything about some candidates, in dependency order (works without enforced FKs)."""
+    ERASED = "[personne effacée]"
+
+    def delete_candidates(
+        self, candidate_ids: Sequence[str], *, scrub_journal: bool = True
+    ) -> None:
+        """Everything about some candidates, in dependency order (works without enforced FKs).
+
+        A deleted person must not survive in free text either: wherever the journal of their
+        recruitment quotes their name or e-mail, it becomes « [personne effacée] »
+        (``scrub_journal=False`` only for rows an import staged, which no journal quotes)."""
         ids = list(candidate_ids)
         if not ids:
             return
+        if len(ids) > IN_CHUNK:
+            for part in chunks(ids):
+                self.delete_candidates(part, scrub_journal=scrub_journal)
+            return
+        if scrub_journal:
+            people = self.conn.execute(
+                sa.select(candidates.c.recruitment_id, candidates.c.name, candidates.c.email).where(
+                    candidates.c.id.in_(ids)
+                )
+            ).all()
+            for rid, name, email in people:
+                for text in (name, email):
+                    self.scrub_audit(rid, text or "", self.ERASED)
         eval_ids = sa.select(evaluations.c.id).where(evaluations.c.candidate_id.in_(ids))
         self.conn.execute(
             evaluation_history.delete().where(evaluation_history.c.evaluation_id.in_(eval_ids))
@@ -885,12 +1055,12 @@ class Tx:
         self.conn.execute(
             audit_log.insert().values(
                 at=now(),
-                actor=actor or "inconnu",
-                actor_key=actor_key or actor or "",
-                action=action,
+                actor=_clip(actor or "inconnu", limits.NAME),
+                actor_key=_clip(actor_key or actor or "", limits.NAME),
+                action=_clip(action, limits.JOURNAL_ACTION),
                 recruitment_id=recruitment_id,
-                subject=subject,
-                details=details,
+                subject=_clip(subject or "", limits.SHORT_TEXT),
+                details=_clip(details or "", limits.JOURNAL_DETAILS),
             )
         )
 
@@ -903,7 +1073,13 @@ class Tx:
     ) -> list[dict]:
         """The newest entries: all of them, or those about ``recruitment_ids`` together with
         those written by ``actor_key`` (matched on the identity key, never the display name)."""
-        query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        staged = sa.select(recruitments.c.id).where(recruitments.c.import_id.is_not(None))
+        query = (
+            sa.select(audit_log)
+            .where(audit_log.c.recruitment_id.is_(None) | audit_log.c.recruitment_id.not_in(staged))
+            .order_by(audit_log.c.id.desc())
+            .limit(limit)
+        )
         if recruitment_ids is not None or actor_key is not None:
             clauses = []
             if recruitment_ids:
@@ -929,6 +1105,9 @@ class Tx:
                 .values({column.name: sa.func.replace(column, text, replacement)})
             )
 
+    def delete_setting(self, key: str) -> None:
+        self.conn.execute(settings.delete().where(settings.c.key == key))
+
     def setting(self, key: str) -> dict | None:
         row = self._one(sa.select(settings).where(settings.c.key == key))
         return None if row is None else dict(row._mapping)
@@ -953,6 +1132,133 @@ class Tx:
             )
         return True
 
+    # ------------------------------------------------------------ staged imports
+
+    def staged_imports(self) -> list[str]:
+        """Markers of the imports whose rows are still hidden."""
+        found: set[str] = set()
+        for table in (recruitments, criteria, candidates):
+            found.update(
+                self.conn.execute(
+                    sa.select(table.c.import_id).where(table.c.import_id.is_not(None)).distinct()
+                ).scalars()
+            )
+        return sorted(found)
+
+    def publish_import(self, import_id: str) -> dict[str, int]:
+        """Make every row of an import visible at once (one UPDATE per table); returns how many
+        rows of each table were published."""
+        counts = {}
+        for table in (recruitments, criteria, candidates):
+            counts[table.name] = self.conn.execute(
+                table.update().where(table.c.import_id == import_id).values(import_id=None)
+            ).rowcount
+        return counts
+
+    def discard_import_batch(self, import_id: str, batch: int) -> bool:
+        """Delete up to ``batch`` staged people of an import (with everything about them), or,
+        when none is left, the rest of it; False once nothing remains."""
+        staged_recs = sa.select(recruitments.c.id).where(recruitments.c.import_id == import_id)
+        people = list(
+            self.conn.execute(
+                sa.select(candidates.c.id)
+                .where(
+                    (candidates.c.import_id == import_id)
+                    | candidates.c.recruitment_id.in_(staged_recs)
+                )
+                .limit(batch)
+            ).scalars()
+        )
+        if people:
+            self.delete_candidates(people, scrub_journal=False)
+            return True
+        rec_ids = list(self.conn.execute(staged_recs).scalars())
+        removed = self.conn.execute(
+            criteria.delete().where(
+                (criteria.c.import_id == import_id) | criteria.c.recruitment_id.in_(rec_ids)
+            )
+        ).rowcount
+        for part in chunks(rec_ids):
+            removed += self.conn.execute(
+                audit_log.delete().where(audit_log.c.recruitment_id.in_(part))
+            ).rowcount
+            removed += self.conn.execute(
+                members.delete().where(members.c.recruitment_id.in_(part))
+            ).rowcount
+        removed += self.conn.execute(
+            recruitments.delete().where(recruitments.c.import_id == import_id)
+        ).rowcount
+        return removed > 0
+
+    # ------------------------------------------------------------ retention facts
+
+    def people_of(self, recruitment_ids: Sequence[str]) -> list[PersonFacts]:
+        """What retention needs of the visible candidates of some recruitments (one query per
+        500 recruitments, only the columns it reads)."""
+        out: list[PersonFacts] = []
+        c = candidates.c
+        for part in chunks(list(recruitment_ids)):
+            rows = self.conn.execute(
+                sa.select(c.id, c.recruitment_id, c.name, c.created_at, c.talent_pool_consent)
+                .where(c.recruitment_id.in_(part) & c.import_id.is_(None))
+                .order_by(c.created_at, c.id)
+            )
+            out += [PersonFacts(i, r, n, t, bool(p)) for i, r, n, t, p in rows]
+        return out
+
+    def decisions_of(self, recruitment_ids: Sequence[str]) -> list[DecisionFacts]:
+        """The stage decisions about the visible candidates of some recruitments."""
+        out: list[DecisionFacts] = []
+        d = stage_decisions.c
+        for part in chunks(list(recruitment_ids)):
+            rows = self.conn.execute(
+                sa.select(d.candidate_id, d.stage, d.decision, d.decided_at)
+                .join(candidates, candidates.c.id == d.candidate_id)
+                .where(candidates.c.recruitment_id.in_(part) & candidates.c.import_id.is_(None))
+            )
+            out += [DecisionFacts(*row) for row in rows]
+        return out
+
+    def last_contacts(self, recruitment_ids: Sequence[str]) -> dict[str, datetime]:
+        """The latest trace of an exchange with each visible candidate of some recruitments,
+        computed by the database in one aggregate query (per 500 recruitments): the
+        candidacy's creation, its evaluations' last update, the decisions, the culture-fit
+        notes and the reference calls (day of the call, at midnight, and time of the record)."""
+        latest: dict[str, datetime] = {}
+        called_on = (
+            sa.func.datetime(reference_calls.c.called_on)
+            if self.dialect == "sqlite"
+            else sa.cast(reference_calls.c.called_on, sa.DateTime)
+        )
+        for part in chunks(list(recruitment_ids)):
+            visible = candidates.c.recruitment_id.in_(part) & candidates.c.import_id.is_(None)
+            people = sa.select(candidates.c.id).where(visible).scalar_subquery()
+            moments = sa.union_all(
+                sa.select(candidates.c.id.label("cid"), candidates.c.created_at.label("at")).where(
+                    visible
+                ),
+                *(
+                    sa.select(table.c.candidate_id, column).where(table.c.candidate_id.in_(people))
+                    for table, column in (
+                        (
+                            evaluations,
+                            sa.func.coalesce(evaluations.c.updated_at, evaluations.c.created_at),
+                        ),
+                        (stage_decisions, stage_decisions.c.decided_at),
+                        (culture_notes, culture_notes.c.created_at),
+                        (reference_calls, reference_calls.c.created_at),
+                        (reference_calls, called_on),
+                    )
+                ),
+            ).subquery()
+            query = sa.select(
+                moments.c.cid, sa.type_coerce(sa.func.max(moments.c.at), sa.DateTime)
+            ).group_by(moments.c.cid)
+            for cid, moment in self.conn.execute(query):
+                if moment is not None:
+                    latest[cid] = moment
+        return latest
+
     # ------------------------------------------------------------ helpers
 
     def _about_candidates(
@@ -970,6 +1276,29 @@ class Tx:
 
 
 # -------------------------------------------------------------------- rows ↔ entities
+
+
+class PersonFacts(NamedTuple):
+    """A candidate as retention reads them."""
+
+    id: str
+    recruitment_id: str
+    name: str
+    created_at: datetime | None
+    talent_pool_consent: bool
+
+
+class DecisionFacts(NamedTuple):
+    candidate_id: str
+    stage: str
+    decision: str
+    decided_at: datetime | None
+
+
+def _clip(text: str, size: int) -> str:
+    """Journal fields are written by the services from checked values; a signature longer than
+    its column is cut rather than refused, so the journal line is never lost."""
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def _recruitment_row(rec: Recruitment) -> dict:

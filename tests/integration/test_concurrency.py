@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,12 @@ def test_a_writer_killed_mid_transaction_leaves_the_database_consistent(
         with after_crash.read() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    if operation == "import":
+        # The batches written before the crash stay hidden (staged), nobody sees them; the
+        # cleanup of stale staging (after an hour, at the next start) removes them.
+        assert len(after_crash.staged_imports()) == 1
+        assert [r.title for r in after_crash.list_recruitments()] == ["Déjà là"]
+        assert after_crash.discard_stale_imports(older_than=timedelta(0)) == 1
     assert full_dump(after_crash) == before
 
     # The database is usable again at once and the same operation then lands in full.

@@ -1,4 +1,5 @@
-"""Retention (PRODUCT.md §8): who is due for deletion and why, the purge, the right of access."""
+"""Retention (PRODUCT.md §8): who is due for deletion and why, computed by a fixed number of
+queries over the viewer's recruitments only; the purge; the right of access."""
 
 from __future__ import annotations
 
@@ -18,12 +19,16 @@ from selection.domain.model import (
     StageDecision,
     ValidationError,
 )
+from selection.services import data as data_service
+from selection.services.access import Config
+from selection.services.app import App
 from selection.services.retention import (
     RetentionSettings,
     access_export,
     add_months,
+    due_in,
+    last_contact,
     load_settings,
-    purge,
     save_settings,
     to_purge,
 )
@@ -101,6 +106,18 @@ def recruitment(store: Store, title: str, closed: str | None, people: list[dict]
     return ids
 
 
+def everywhere(store: Store) -> list[str]:
+    return [r.id for r in store.list_recruitments()]
+
+
+def due(store: Store, today: date = TODAY, **kw) -> list:
+    return to_purge(store, today, recruitment_ids=everywhere(store), **kw)
+
+
+def save(store: Store, settings: RetentionSettings) -> RetentionSettings:
+    return save_settings(store, settings, actor_name="Alix", actor_key="alix@beta.gouv.fr")
+
+
 @pytest.fixture
 def people(store: Store) -> dict[str, str]:
     ids = {}
@@ -176,7 +193,7 @@ def people(store: Store) -> dict[str, str]:
 def test_the_default_rules_list_the_right_people_with_the_right_reasons(
     store: Store, people: dict[str, str]
 ) -> None:
-    items = {i.candidate_name: i for i in to_purge(store, TODAY)}
+    items = {i.candidate_name: i for i in due(store)}
     assert set(items) == {
         "Arrêtée au jour près",
         "Sans décision",
@@ -200,7 +217,7 @@ def test_the_default_rules_list_the_right_people_with_the_right_reasons(
 def test_the_day_before_the_due_date_nobody_closed_on_15_march_is_listed(
     store: Store, people: dict[str, str]
 ) -> None:
-    names = {i.candidate_name for i in to_purge(store, date(2026, 6, 14))}
+    names = {i.candidate_name for i in due(store, date(2026, 6, 14))}
     assert "Arrêtée au jour près" not in names
     assert "Vivier ancien" in names
 
@@ -208,17 +225,26 @@ def test_the_day_before_the_due_date_nobody_closed_on_15_march_is_listed(
 def test_shorter_stored_settings_list_more_people_and_legal_maxima_are_enforced(
     store: Store, people: dict[str, str]
 ) -> None:
-    save_settings(store, RetentionSettings(unsuccessful_months=1, talent_pool_months=12), "Alix")
+    save(store, RetentionSettings(unsuccessful_months=1, talent_pool_months=12))
     assert load_settings(store) == RetentionSettings(1, 12)
-    names = {i.candidate_name for i in to_purge(store, TODAY)}
+    names = {i.candidate_name for i in due(store)}
     assert {"Clôture récente", "Vivier observé", "Vivier appelé"} <= names
     assert "Retenue" not in names and "Vivier récent" not in names
-    assert store.list_audit()[0]["action"] == "reglage_conservation"
+    entry = store.list_audit()[0]
+    assert (entry["action"], entry["actor"], entry["actor_key"]) == (
+        "reglage_conservation",
+        "Alix",
+        "alix@beta.gouv.fr",
+    )
     with pytest.raises(ValidationError, match="au plus 3 mois"):
-        save_settings(store, RetentionSettings(unsuccessful_months=4), "Alix")
+        save(store, RetentionSettings(unsuccessful_months=4))
     with pytest.raises(ValidationError, match="jusqu'à 24 mois"):
-        save_settings(store, RetentionSettings(talent_pool_months=36), "Alix")
+        save(store, RetentionSettings(talent_pool_months=36))
     assert load_settings(store) == RetentionSettings(1, 12)
+    save(store, RetentionSettings(2, 12))
+    with store.reading() as tx:
+        assert tx.setting("retention.unsuccessful_months")["version"] == 2
+        assert tx.setting("retention.unsuccessful_months")["updated_by"] == "Alix"
 
 
 def test_add_months_keeps_the_day_or_takes_the_last_day_of_a_short_month() -> None:
@@ -252,23 +278,47 @@ def _rows_about(store: Store, candidate_ids: list[str]) -> int:
 def test_purge_removes_the_listed_people_and_everything_about_them_and_logs_each(
     store: Store, people: dict[str, str]
 ) -> None:
-    items = to_purge(store, TODAY)
+    app = App(store, Config())
+    actor = app.actor("Alix")
+    items = data_service.due_for_purge(app, actor, TODAY)
+    assert items == due(store)
     gone = [i.candidate_id for i in items]
     kept = [cid for cid in people.values() if cid not in gone]
     assert _rows_about(store, gone) > len(gone)
     kept_before = _rows_about(store, kept)
 
-    assert purge(store, items, actor="Alix") == len(items)
+    assert data_service.purge(app, actor, items, TODAY) == len(items)
 
     assert _rows_about(store, gone) == 0
     assert _rows_about(store, kept) == kept_before
-    assert to_purge(store, TODAY) == []
+    assert due(store) == []
     entries = [a for a in store.list_audit() if a["action"] == "purge"]
     assert sorted(a["subject"] for a in entries) == sorted(f"personne {cid}" for cid in gone)
     assert all(a["actor"] == "Alix" for a in entries)
     names = {i.candidate_name for i in items}
     assert not any(name in a["subject"] + a["details"] for a in entries for name in names)
-    assert purge(store, items, actor="Alix") == 0
+    assert data_service.purge(app, actor, items, TODAY) == 0
+
+
+def test_the_purge_rechecks_under_the_lock_and_spares_who_is_no_longer_due(
+    store: Store, people: dict[str, str]
+) -> None:
+    app = App(store, Config())
+    actor = app.actor("Alix")
+    items = data_service.due_for_purge(app, actor, TODAY)
+    reopened = next(i for i in items if i.candidate_name == "Arrêtée au jour près")
+    with store.transaction() as tx:  # reopened meanwhile: the delay no longer runs
+        rec = tx.require_recruitment(reopened.recruitment_id)
+        tx.touch(rec.id)
+        tx.update_recruitment(
+            rec.__class__(**{**rec.__dict__, "status": "ouvert", "closed_at": None}),
+            expected_version=None,
+            by="Bao",
+        )
+    assert data_service.purge(app, actor, items, TODAY) == len(items) - 2
+    with store.reading() as tx:
+        assert tx.candidate(reopened.candidate_id) is not None
+        assert due_in(tx, reopened.recruitment_id, TODAY, store) == []
 
 
 def test_purge_deletes_the_evaluation_history_too(store: Store) -> None:
@@ -283,7 +333,8 @@ def test_purge_deletes_the_evaluation_history_too(store: Store) -> None:
         [Evaluation(new_id(), ev.candidate_id, "intra", ev.criterion_id, "Alix", 3, "Revue")]
     )
     assert store.count_rows()["evaluation_history"] == 1
-    purge(store, to_purge(store, TODAY), actor="Alix")
+    app = App(store, Config())
+    data_service.purge(app, app.actor("Alix"), due(store), TODAY)
     assert store.count_rows()["evaluation_history"] == 0
 
 
@@ -376,28 +427,43 @@ def test_access_export_holds_everything_about_the_person_and_nothing_about_anoth
     store.record_decision(
         StageDecision(new_id(), other.id, "intra", "arreter", "Alix", "Motif propre à Dominique")
     )
-    store.save_culture_note(
-        CultureNote(new_id(), me.id, "Dana", "Camille aime le travail en binôme", True, "faible")
-    )
-    store.save_culture_note(CultureNote(new_id(), other.id, "Dana", "Observation sur Dominique"))
-    store.save_reference_call(
-        ReferenceCall(
-            new_id(),
-            me.id,
-            "Eve Martin",
-            "Ancienne manager",
-            "DINUM",
-            date(2026, 5, 2),
-            "oui",
+    with store.transaction() as tx:
+        tx.insert_culture_note(
+            CultureNote(
+                new_id(), me.id, "Dana", "Camille aime le travail en binôme", True, "faible"
+            ).validated()
+        )
+        tx.insert_culture_note(
+            CultureNote(new_id(), other.id, "Dana", "Observation sur Dominique").validated()
+        )
+        tx.insert_reference_call(
+            ReferenceCall(
+                new_id(),
+                me.id,
+                "Eve Martin",
+                "Ancienne manager",
+                "DINUM",
+                date(2026, 5, 2),
+                "oui",
+                "Alix",
+                "Recommande Camille",
+            ).validated()
+        )
+        tx.upsert_evaluations(
+            [
+                Evaluation(
+                    new_id(),
+                    me.id,
+                    "references",
+                    crits[0].id,
+                    "Alix",
+                    3,
+                    "Eve confirme la rigueur",
+                ).validated()
+            ],
             "Alix",
-            "Recommande Camille",
-        ),
-        [
-            Evaluation(
-                new_id(), me.id, "references", crits[0].id, "Alix", 3, "Eve confirme la rigueur"
-            )
-        ],
-    )
+            datetime(2026, 5, 2, 10, 0),
+        )
 
     # Word joiners (U+2060) keep e-mail addresses from becoming links; they are invisible.
     text = access_export(store, me.id, actor="Alix", on=date(2026, 6, 1)).replace("\u2060", "")
@@ -430,3 +496,93 @@ def test_access_export_holds_everything_about_the_person_and_nothing_about_anoth
         "Alix",
         f"personne {me.id}",
     )
+
+
+# ----------------------------------------------------------------------------- at scale
+
+
+def _count_queries(store: Store):
+    executed: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        executed.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", count)
+    return executed, lambda: sa.event.remove(store.engine, "before_cursor_execute", count)
+
+
+def _crowd(store: Store, title: str, people: int, closed: str | None = "2025-01-01") -> str:
+    """A recruitment with ``people`` candidates, each with a rating, a decision and a note."""
+    return next(
+        iter(
+            recruitment(
+                store,
+                title,
+                closed,
+                [
+                    {
+                        "name": f"{title} {n}",
+                        "created": "2024-09-01",
+                        "decision": ("arreter", "2024-10-01"),
+                        "evaluated": "2024-10-02",
+                        "noted": "2024-10-03",
+                        "called": "2024-10-04",
+                    }
+                    for n in range(people)
+                ],
+            ).values()
+        )
+    )
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_people(store: Store) -> None:
+    _crowd(store, "Petit", 3)
+    _crowd(store, "Grand", 120)
+    ids = {r.title: r.id for r in store.list_recruitments()}
+    counts = {}
+    for title in ("Petit", "Grand"):
+        executed, stop = _count_queries(store)
+        items = to_purge(store, TODAY, recruitment_ids=[ids[title]])
+        stop()
+        counts[title] = len(executed)
+        assert {i.recruitment_title for i in items} == {title}
+    assert counts["Petit"] == counts["Grand"] <= 12
+
+
+def test_only_the_given_recruitments_are_read(store: Store, people: dict[str, str]) -> None:
+    mine = next(r.id for r in store.list_recruitments() if r.title == "Clos en décembre 2023")
+    executed, stop = _count_queries(store)
+    items = to_purge(store, TODAY, recruitment_ids=[mine])
+    stop()
+    assert {i.candidate_name for i in items} == {"Vivier ancien"}
+    assert to_purge(store, TODAY, recruitment_ids=[]) == []
+    # A hidden (staged) person of that recruitment is never listed.
+    with store.transaction() as tx:
+        tx.insert_candidates(
+            [
+                Candidate(
+                    new_id(), mine, "En cours d'import", created_at=at("2020-01-01")
+                ).validated()
+            ],
+            by="import",
+            import_id=storage.new_import_id(),
+        )
+    assert {i.candidate_name for i in to_purge(store, TODAY, recruitment_ids=[mine])} == {
+        "Vivier ancien"
+    }
+
+
+def test_the_last_contact_from_the_database_is_the_one_of_the_snapshot(
+    store: Store, people: dict[str, str]
+) -> None:
+    save(store, RetentionSettings(0, 0))  # everyone with a date is due
+    items = due(store, date(2030, 1, 1))
+    assert len(items) >= 8
+    for item in items:
+        snap = store.snapshot(item.recruitment_id)
+        expected = last_contact(snap, item.candidate_id)
+        assert item.last_contact == (expected.date() if expected else None), item.candidate_name
+    with store.reading() as tx:
+        for rid in {i.recruitment_id for i in items}:
+            inside = due_in(tx, rid, date(2030, 1, 1), store)
+            assert inside == [i for i in items if i.recruitment_id == rid]

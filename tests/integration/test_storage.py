@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import sqlalchemy as sa
 
@@ -13,6 +15,10 @@ from selection.domain.model import (
     StageDecision,
     ValidationError,
 )
+from selection.services import brief as brief_service
+from selection.services import candidates as candidate_service
+from selection.services.access import Config
+from selection.services.app import App
 from selection.services.demo import load_demo
 from selection.storage import store as storage
 from selection.storage.store import SCHEMA_VERSION, Store, new_id
@@ -132,14 +138,56 @@ def test_criteria_round_trip_keeps_every_field(store: Store) -> None:
         questions=("Raconte-moi …",),
     )
     (saved,) = store.save_criteria(rec.id, [crit])
-    assert saved.updated_at is not None and saved.version == 1
-    assert saved == Criterion(
-        **{
-            **crit.__dict__,
-            "stages": ("prequalification", "references"),
-            "updated_at": saved.updated_at,
-        }
+    assert saved.updated_at is not None  # stamped by the storage (optimistic concurrency)
+    assert replace(saved, updated_at=None) == Criterion(
+        **{**crit.__dict__, "stages": ("prequalification", "references")}
     )
+
+
+@pytest.mark.parametrize(
+    "action, message",
+    [
+        (lambda s, r: s.save_recruitment(Recruitment(id=new_id(), title="  ")), "titre"),
+        (
+            lambda s, r: brief_service.save_grid(
+                App(s, Config()),
+                Config().actor("Camille"),
+                r.id,
+                [],
+                brief_service.criteria_grid(
+                    [
+                        Criterion(id=new_id(), recruitment_id=r.id, label="Code"),
+                        Criterion(id=new_id(), recruitment_id=r.id, label="code"),
+                    ]
+                ).reset_index(drop=True),
+            ),
+            "double",
+        ),
+        (
+            lambda s, r: s.save_criteria(
+                r.id, [Criterion(id=new_id(), recruitment_id=r.id, label="Code", weight=4)]
+            ),
+            "entre 0 et 3",
+        ),
+    ],
+)
+def test_bad_brief_input_is_refused_and_nothing_is_stored(store: Store, action, message) -> None:
+    rec = make_recruitment(store)
+    before = store.count_rows()
+    with pytest.raises(ValidationError, match=message):
+        action(store, rec)
+    assert store.count_rows() == before
+
+
+def test_all_weights_zero_is_refused(store: Store) -> None:
+    rec = make_recruitment(store)
+    (crit,) = store.save_criteria(
+        rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="A")]
+    )
+    app = App(store, Config())
+    with pytest.raises(ValidationError, match="nulles"):
+        brief_service.save_weights(app, app.actor("Camille"), rec.id, [crit], {crit.id: 0.0})
+    assert store.list_criteria(rec.id)[0].weight == 2.0
 
 
 def _setup_candidate(store: Store):
@@ -230,6 +278,18 @@ def test_delete_recruitment_removes_everything_about_it(store: Store) -> None:
     counts = store.count_rows()
     assert counts["candidates"] == counts["evaluations"] == counts["stage_decisions"] == 0
     assert [r.id for r in store.list_recruitments()] == [other.id]
+
+
+def test_a_rated_criterion_cannot_be_deleted(store: Store) -> None:
+    rid = load_demo(store)
+    app = App(store, Config())
+    criteria = store.list_criteria(rid)
+    before = store.count_rows()
+    with pytest.raises(ValidationError, match="déjà évalué"):
+        brief_service.save_grid(
+            app, app.actor("Camille"), rid, criteria, brief_service.criteria_grid(criteria[1:])
+        )
+    assert store.count_rows() == before
 
 
 def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
@@ -330,3 +390,30 @@ def test_version_3_database_migrates_forward_and_keeps_names_as_identities(db_ur
     assert entry["actor_key"] == "Camille"
     assert migrated.get_setting("retention.unsuccessful_months", "3") == "2"
     assert Store.open(db_url).version() == SCHEMA_VERSION, "a second opening changes nothing"
+
+
+def test_final_choice_is_audited_by_id_in_the_same_write(store: Store) -> None:
+    _rec, _crit, cand = _setup_candidate(store)
+    app = App(store, Config())
+    candidate_service.decide(
+        app,
+        app.actor("Camille"),
+        cand.id,
+        stage="references",
+        decision="retenu",
+        reason="Meilleur dossier",
+        base_decision_id=None,
+    )
+    (entry,) = [a for a in store.list_audit() if a["action"] == "choix_final"]
+    assert entry["subject"] == f"personne {cand.id}" and "Ana" not in entry["subject"]
+
+
+def test_imported_criterion_clashing_with_an_existing_label_is_refused(store: Store) -> None:
+    from selection.storage.csv_import import import_criteria_into
+
+    rec = make_recruitment(store)
+    store.save_criteria(rec.id, [Criterion(id=new_id(), recruitment_id=rec.id, label="Code")])
+    before = store.count_rows()
+    with pytest.raises(ValidationError, match="existe déjà"):
+        import_criteria_into(store, rec.id, "Intitulé\ncode\nTests\n".encode(), "Camille")
+    assert store.count_rows() == before
