@@ -28,7 +28,41 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+# The PostgreSQL run of each storage test belongs to the full suite (CI, `scripts/test.sh`); the
+# fast loop (`-m "not e2e and not slow"`) runs them on SQLite only.
+POSTGRES = pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every PostgreSQL test is part of the full suite only (see POSTGRES)."""
+    for item in items:
+        if item.get_closest_marker("postgres") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With pytest-xdist, each worker gets its own PostgreSQL database (tests drop and recreate
+    the schema of the one they use), created next to the one named by the environment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get(POSTGRES_URL_ENV, "")
+    if not worker or not url:
+        return
+    import sqlalchemy as sa
+
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
+        if not exists:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    os.environ[POSTGRES_URL_ENV] = base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", POSTGRES])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh test database: a new SQLite file, and the same test again on the PostgreSQL
     server named by SELECTION_TEST_POSTGRES_URL (CI sets it; locally it is skipped if unset)."""
