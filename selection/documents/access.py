@@ -1,6 +1,6 @@
 """The right-of-access export (RGPD article 15, PRODUCT.md §8): everything kept about one person.
 
-Pure document building: the service (``selection.services.retention.access_export``) reads the
+Pure document building: the service (``selection.services.data.access_export``) reads the
 store — the recruitment seen through this person only, the history of changed ratings, the
 deletion date under the current retention rules — and passes it in. The document is the
 candidate report with contact details, followed by what the report leaves out: consents and

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from selection.domain import limits
 from selection.domain.model import Recruitment, ValidationError
 from selection.domain.permissions import Action, Role, allowed, refusal
 from selection.storage.store import Tx
@@ -95,6 +96,11 @@ def require(
     """
     if write and not actor.signed:
         raise Refused(UNSIGNED)
+    if write and len(actor.label) > limits.NAME:
+        raise Refused(
+            f"Votre nom est trop long pour signer : {limits.NAME} caractères au plus. "
+            "Rien n'a été modifié."
+        )
     held = roles(tx, config, actor, recruitment.id if recruitment else None)
     check(config, actor, held, action, recruitment)
     return held

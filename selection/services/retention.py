@@ -15,14 +15,11 @@ chosen (« retenu ») is never listed: their file goes to the hiring process.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
 from selection.analysis.progress import candidate_status
-from selection.documents.access import RatingChange, access_markdown
 from selection.documents.reports import french_date
 from selection.domain.model import (
     Candidate,
@@ -33,8 +30,6 @@ from selection.domain.model import (
 from selection.storage.store import (
     Store,
     Tx,
-    evaluation_history,
-    evaluations,
 )
 
 UNSUCCESSFUL_MONTHS_KEY = "retention.unsuccessful_months"
@@ -277,62 +272,4 @@ def due_in(tx: Tx, recruitment_id: str, today: date, store: Store | None = None)
     return _due_items(tx, [recruitment_id], today, settings_in(tx))
 
 
-def purge(store: Store, items: Iterable[PurgeItem], actor: str) -> int:
-    """Delete the listed people and everything about them in one transaction, with one audit
-    entry per person. The entry names the person by id only: the point is to forget them.
-    Returns how many people were deleted (someone already erased is skipped)."""
-    return store.purge_candidates(
-        ((item.candidate_id, item.recruitment_id, item.reason) for item in items), actor
-    )
-
-
 # --------------------------------------------------------------------- right of access
-
-
-def _only(snapshot: RecruitmentSnapshot, candidate_id: str) -> RecruitmentSnapshot:
-    """The recruitment seen through one person: nobody else's rows can reach the document."""
-    return replace(
-        snapshot,
-        candidates=[c for c in snapshot.candidates if c.id == candidate_id],
-        evaluations=[e for e in snapshot.evaluations if e.candidate_id == candidate_id],
-        decisions=[d for d in snapshot.decisions if d.candidate_id == candidate_id],
-        culture_notes=[n for n in snapshot.culture_notes if n.candidate_id == candidate_id],
-        reference_calls=[c for c in snapshot.reference_calls if c.candidate_id == candidate_id],
-    )
-
-
-def _history_rows(store: Store, eval_ids: list[str]) -> list[dict]:
-    if not eval_ids:
-        return []
-    with store.read() as conn:
-        rows = conn.execute(
-            sa.select(evaluation_history, evaluations.c.stage, evaluations.c.criterion_id)
-            .join(evaluations, evaluations.c.id == evaluation_history.c.evaluation_id)
-            .where(evaluation_history.c.evaluation_id.in_(eval_ids))
-            .order_by(evaluation_history.c.changed_at, evaluation_history.c.id)
-        ).all()
-    return [dict(r._mapping) for r in rows]
-
-
-def access_export(
-    store: Store, candidate_id: str, *, actor: str = "", on: date | None = None
-) -> str:
-    """Everything stored about one person, as a readable Markdown file (right of access):
-    contact details, consents and logistics, every rating and note (drafts and the history of
-    changes included), every decision, culture-fit observations and reference calls. Nothing
-    about any other candidate. The export is written to the audit log."""
-    cand = store.candidate(candidate_id)
-    snap = _only(store.snapshot(cand.recruitment_id), candidate_id)
-    settings = load_settings(store)
-    history = [
-        RatingChange.from_row(row) for row in _history_rows(store, [e.id for e in snap.evaluations])
-    ]
-    text = access_markdown(
-        snap,
-        candidate_id,
-        history=history,
-        deletion_due=retention_due(snap, cand.id, settings),
-        on=on,
-    )
-    store.audit(actor, "export_acces", cand.recruitment_id, f"personne {candidate_id}", "")
-    return text

@@ -24,7 +24,6 @@ from selection.services.access import Config
 from selection.services.app import App
 from selection.services.retention import (
     RetentionSettings,
-    access_export,
     add_months,
     due_in,
     last_contact,
@@ -466,7 +465,9 @@ def test_access_export_holds_everything_about_the_person_and_nothing_about_anoth
         )
 
     # Word joiners (U+2060) keep e-mail addresses from becoming links; they are invisible.
-    text = access_export(store, me.id, actor="Alix", on=date(2026, 6, 1)).replace("\u2060", "")
+    app = App(store, Config())
+    text = data_service.access_export(app, app.actor("Alix"), me.id, on=date(2026, 6, 1))
+    text = text.replace("\u2060", "")
 
     for expected in (
         "Camille Durand",
@@ -475,7 +476,6 @@ def test_access_export_holds_everything_about_the_person_and_nothing_about_anoth
         "Cooptation",
         "Camille détaille une faille corrigée",
         "3 — démontré par des preuves concrètes",
-        "Note en cours de Bao",
         "Camille explique le chiffrement",
         "2 — partiellement démontré",
         "Preuves solides pour Camille",
@@ -490,6 +490,8 @@ def test_access_export_holds_everything_about_the_person_and_nothing_about_anoth
         assert expected in text, expected
     for foreign in ("Dominique", "dominique@example.org", "jetons"):
         assert foreign not in text, foreign
+    # A draft is its author's unfinished note: nobody else's export carries it.
+    assert "Note en cours de Bao" not in text
     entry = store.list_audit()[0]
     assert (entry["action"], entry["actor"], entry["subject"]) == (
         "export_acces",

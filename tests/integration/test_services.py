@@ -193,6 +193,14 @@ def test_an_unsigned_write_is_refused_without_login(store: Store) -> None:
     assert dump(store) == before
 
 
+def test_a_signature_longer_than_the_columns_is_refused(store: Store) -> None:
+    world = build(store, login=False)
+    before = dump(store)
+    with pytest.raises(Refused, match="trop long"):
+        CALLS[Action.EDIT_CANDIDATES](world, world.app.actor("N" * 201))
+    assert dump(store) == before
+
+
 def test_a_restore_or_creation_never_plants_a_recruitment_in_someone_elses_sidebar(
     store: Store,
 ) -> None:
