@@ -8,15 +8,35 @@ from selection.domain import labels
 from selection.services import brief, recruitments
 from selection.services.access import Action
 from ui.bootstrap import select_recruitment, start_page
-from ui.widgets import attempt, form_key, reloader, reset_form, text, toast_after_rerun
+from ui.widgets import (
+    attempt,
+    form_key,
+    list_to_ticks,
+    reloader,
+    reset_form,
+    text,
+    ticks_to_list,
+    toast_after_rerun,
+)
 from ui.widgets import frozen as frozen_base
 
 ctx = start_page("Cadrage du besoin", needs_recruitment=False)
 presets = {p.key: p for p in recruitments.presets()}
 
+# The panel's open state lives in the browser unless the expander tracks it (key + on_change):
+# then it can be closed from here once a recruitment has been created.
+NEW_PANEL = "new_recruitment_panel"
+if st.session_state.pop("_close_new_recruitment", False):
+    st.session_state[NEW_PANEL] = False
+
 with (
-    st.expander("Créer un recrutement", expanded=ctx.recruitment is None),
-    st.form(form_key("new_recruitment")),
+    st.expander(
+        "Créer un recrutement",
+        expanded=ctx.recruitment is None,
+        key=NEW_PANEL,
+        on_change="rerun",
+    ),
+    st.form(form_key("new_recruitment"), enter_to_submit=False),
 ):
     title = st.text_input(
         "Intitulé du poste", placeholder="Développeur·se fullstack", max_chars=200
@@ -47,6 +67,7 @@ with (
         )
         if done:
             reset_form("new_recruitment")
+            st.session_state["_close_new_recruitment"] = True
             toast_after_rerun("Recrutement créé.")
             select_recruitment(created)
 
@@ -76,27 +97,48 @@ tab_criteria, tab_weights, tab_questions, tab_mission, tab_recruitment = st.tabs
 )
 
 
+# The grid fits the main column at 1280 px with the sidebar open (about 820 px): statements wrap
+# on several lines, the stages probed are one list column instead of five tick columns, and
+# the fine weight (kept as it is in the data) is set with the sliders of « Pondérations ».
+GRID_ROW_HEIGHT = 92  # px: five lines of a statement (above 4rem the grid wraps text)
+GRID_HEADER_HEIGHT = 38  # px: the header row (and the « add a row » line below the rows)
+GRID_MAX_ROWS = 12  # beyond that, the grid scrolls inside
+STAGE_COLUMNS = [column for column, _label in brief.stage_columns()]
+STAGES_LIST = "Étapes"
+GRID_ORDER = ["Intitulé", "Énoncé", "Catégorie", "Niveau", "Obligatoire", STAGES_LIST]
+
+
 def grid_columns() -> dict:
     hint = labels.criterion_phrase_hint(recruitment.role)
+    stage_names = dict(brief.stage_columns())
     return {
         "id": None,
-        "Intitulé": st.column_config.TextColumn(required=True, max_chars=200, default=""),
-        "Énoncé": st.column_config.TextColumn(width="large", help=hint, default=""),
-        "Catégorie": st.column_config.TextColumn(default=""),
+        "Intitulé": st.column_config.TextColumn(
+            width=135, required=True, max_chars=200, default=""
+        ),
+        "Énoncé": st.column_config.TextColumn(width=200, help=hint, default=""),
+        "Catégorie": st.column_config.TextColumn(width=100, default=""),
         "Niveau": st.column_config.SelectboxColumn(
+            width=100,
             options=list(labels.WEIGHT_LEVELS.values()),
             required=True,
             default=labels.WEIGHT_LEVELS[2],
         ),
-        "Poids": st.column_config.NumberColumn(
-            min_value=0.0, max_value=3.0, step=0.1, format="%.1f", help="Poids fin, de 0 à 3."
+        "Obligatoire": st.column_config.CheckboxColumn(width=95, default=False),
+        STAGES_LIST: st.column_config.MultiselectColumn(
+            width=150,
+            options=STAGE_COLUMNS,
+            default=[],
+            help="Étapes où le critère est vérifié : "
+            + ", ".join(f"{c} = {stage_names[c]}" for c in STAGE_COLUMNS)
+            + ".",
         ),
-        "Obligatoire": st.column_config.CheckboxColumn(default=False),
-        **{
-            column: st.column_config.CheckboxColumn(help=label, default=False)
-            for column, label in brief.stage_columns()
-        },
     }
+
+
+def grid_height(rows: int) -> int:
+    """Every criterion on screen, and the line to add one, up to GRID_MAX_ROWS rows."""
+    return 2 * GRID_HEADER_HEIGHT + GRID_ROW_HEIGHT * min(max(rows, 1), GRID_MAX_ROWS)
 
 
 def frozen(name: str, current):
@@ -123,26 +165,36 @@ with tab_criteria:
     st.caption(labels.criterion_phrase_hint(recruitment.role))
     st.caption(
         "Trois ou quatre critères clés par étape suffisent : le bon niveau d'exigence, pas un "
-        "profil théorique parfait. Cochez les étapes où chaque critère est vérifié ; vérifiez "
-        "les critères obligatoires et ceux de pondération maximale le plus tôt possible. Le "
-        "poids fin (0 à 3) sert à la moyenne pondérée ; il suit le niveau tant que vous ne le "
-        "changez pas."
+        "profil théorique parfait. Dans « Étapes », choisissez où chaque critère est vérifié ; "
+        "vérifiez les critères obligatoires et ceux de pondération maximale le plus tôt "
+        "possible. Le poids fin (0 à 3), qui sert à la moyenne pondérée, suit le niveau tant "
+        "que vous ne le changez pas dans l'onglet « Pondérations »."
     )
     version, base = frozen("brief", list(criteria))
     stale_notice(base, "brief")
     edited = st.data_editor(
         # A plain index: with string ids as index, a dynamic editor shows them and drops new rows.
-        brief.criteria_grid(base).reset_index(),
+        ticks_to_list(brief.criteria_grid(base).reset_index(), STAGE_COLUMNS, STAGES_LIST),
         key=f"brief_editor_{rid}_{version}",
         num_rows="dynamic" if can_edit else "fixed",
         disabled=not can_edit,
         hide_index=True,
         width="stretch",
         column_config=grid_columns(),
+        column_order=GRID_ORDER,
+        row_height=GRID_ROW_HEIGHT,
+        height=grid_height(len(base)),
+        placeholder="",
     )
     if can_edit and st.button("Enregistrer les critères", type="primary"):
         done, change = attempt(
-            brief.save_grid, ctx.app, ctx.actor, rid, base, edited, reload=reload("brief")
+            brief.save_grid,
+            ctx.app,
+            ctx.actor,
+            rid,
+            base,
+            list_to_ticks(edited, STAGE_COLUMNS, STAGES_LIST),
+            reload=reload("brief"),
         )
         if done:
             reload("brief")()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -91,3 +92,24 @@ def reloader(name: str) -> Callable[[], None]:
         st.session_state[f"_{name}_version"] = version + 1
 
     return bump
+
+
+def ticks_to_list(frame: pd.DataFrame, columns: list[str], name: str) -> pd.DataFrame:
+    """Tick-box columns shown as one list column ``name`` (the ticked columns' names, in
+    order): a narrower grid. ``list_to_ticks`` turns an edited grid back."""
+    ticked = [[c for c in columns if bool(row[c])] for _, row in frame[columns].iterrows()]
+    return frame.drop(columns=columns).assign(**{name: ticked})
+
+
+def list_to_ticks(frame: pd.DataFrame, columns: list[str], name: str) -> pd.DataFrame:
+    """The tick-box columns back from the list column (an empty cell of a new row: none)."""
+    chosen = frame[name].map(_as_set)
+    return frame.drop(columns=[name]).assign(
+        **{column: chosen.map(lambda values, c=column: c in values) for column in columns}
+    )
+
+
+def _as_set(value: object) -> set:
+    if hasattr(value, "tolist"):  # an array, as the grid may hand a list back
+        value = value.tolist()
+    return set(value) if isinstance(value, list | tuple | set) else set()  # None, NaN: none
