@@ -9,11 +9,15 @@ from selection.services import brief, recruitments
 from selection.services.access import Action
 from ui.bootstrap import select_recruitment, start_page
 from ui.widgets import (
+    CHOOSE,
     attempt,
+    date_field,
+    decimal_fr,
     form_key,
     list_to_ticks,
     reloader,
     reset_form,
+    steps,
     text,
     ticks_to_list,
     toast_after_rerun,
@@ -26,6 +30,7 @@ presets = {p.key: p for p in recruitments.presets()}
 # The panel's open state lives in the browser unless the expander tracks it (key + on_change):
 # then it can be closed from here once a recruitment has been created.
 NEW_PANEL = "new_recruitment_panel"
+START_DATE = "Date de démarrage souhaitée"
 if st.session_state.pop("_close_new_recruitment", False):
     st.session_state[NEW_PANEL] = False
 
@@ -42,18 +47,18 @@ with (
         "Intitulé du poste", placeholder="Développeur·se fullstack", max_chars=200
     )
     team = st.text_input("Produit ou équipe", placeholder="Start-up d'État …", max_chars=200)
-    owner = st.text_input(
-        "Responsable du processus",
-        value=ctx.user,
-        max_chars=200,
-        help="La personne qui coordonne tout le processus et prend la décision finale.",
-    )
+    owner = st.text_input("Responsable du processus", value=ctx.user, max_chars=200)
+    st.caption("La personne qui coordonne tout le processus et prend la décision finale.")
     preset = st.selectbox(
         "Partir d'un profil type",
         list(presets),
         index=list(presets).index("developpeur"),
         format_func=lambda k: f"{presets[k].label} ({presets[k].count} critères)",
-        help="Critères, niveaux et étapes tirés des guides d'entretien de beta.gouv.fr ; tout reste modifiable.",
+        placeholder=CHOOSE,
+    )
+    st.caption(
+        "Critères, niveaux et étapes tirés des guides d'entretien de beta.gouv.fr ; tout reste "
+        "modifiable."
     )
     if st.form_submit_button("Créer le recrutement", type="primary"):
         done, created = attempt(
@@ -214,15 +219,15 @@ with tab_weights:
         )
         version, base = frozen("weights", list(criteria))
         stale_notice(base, "weights")
-        with st.form(f"weights_{version}"):
+        with st.form(f"weights_{version}", enter_to_submit=False):
             cols = st.columns(2)
+            # A slider of French-written values (« 1,5 »): st.slider writes « 1.50 ».
             weights = {
-                c.id: cols[i % 2].slider(
+                c.id: cols[i % 2].select_slider(
                     f"{labels.WEIGHT_LEVELS[c.weight_level]} · {c.label}",
-                    min_value=0.0,
-                    max_value=3.0,
-                    step=0.1,
-                    value=float(c.weight),
+                    options=steps(0.0, 3.0, 0.1, keep=float(c.weight)),
+                    value=round(float(c.weight), 6),
+                    format_func=decimal_fr,
                     key=f"brief_w_{c.id}_{version}",
                     disabled=not can_edit,
                 )
@@ -257,11 +262,15 @@ with tab_questions:
         )
         by_id = {c.id: c for c in criteria}
         chosen = st.selectbox(
-            "Critère", list(by_id), format_func=lambda i: by_id[i].label, key="questions_for"
+            "Critère",
+            list(by_id),
+            format_func=lambda i: by_id[i].label,
+            key="questions_for",
+            placeholder=CHOOSE,
         )
         version, base_map = frozen(f"questions_{chosen}", dict(by_id))
         base_crit = base_map.get(chosen, by_id[chosen])
-        with st.form(f"questions_{chosen}_{version}"):
+        with st.form(f"questions_{chosen}_{version}", enter_to_submit=False):
             body = st.text_area(
                 "Questions",
                 value="\n".join(base_crit.questions),
@@ -285,26 +294,18 @@ with tab_questions:
 
 with tab_mission:
     version, base_rec = frozen("mission", recruitment)
-    with st.form(f"mission_{version}"):
+    with st.form(f"mission_{version}", enter_to_submit=False):
         st.caption(
             "La préqualification vérifie ces points avec chaque personne ; une réponse bloquante "
             "est signalée partout où la personne apparaît."
         )
         c1, c2 = st.columns(2)
-        start_date = c1.date_input(
-            "Date de démarrage souhaitée",
-            value=base_rec.start_date,
-            format="DD/MM/YYYY",
-            disabled=not can_edit,
-        )
-        days = c2.number_input(
+        start_date = date_field(START_DATE, base_rec.start_date, where=c1, disabled=not can_edit)
+        days = c2.select_slider(
             "Jours par semaine",
-            min_value=0.0,
-            max_value=5.0,
-            step=0.5,
-            format="%.1f",
-            value=base_rec.days_per_week or 0.0,
-            help="0 : pas de contrainte.",
+            options=steps(0.0, 5.0, 0.5, keep=base_rec.days_per_week),
+            value=round(base_rec.days_per_week or 0.0, 6),
+            format_func=lambda d: decimal_fr(d) if d else "pas de contrainte",
             disabled=not can_edit,
         )
         remote = c1.text_input(
@@ -319,9 +320,9 @@ with tab_mission:
             min_value=0,
             step=10,
             value=base_rec.max_daily_rate or 0,
-            help="0 : pas de plafond.",
             disabled=not can_edit,
         )
+        c2.caption("0 : pas de plafond.")
         refs = st.checkbox(
             "Accord pour la prise de références exigé",
             value=base_rec.references_required,
@@ -348,7 +349,7 @@ with tab_mission:
 
 with tab_recruitment:
     version, base_rec = frozen("details", recruitment)
-    with st.form(f"edit_recruitment_{version}"):
+    with st.form(f"edit_recruitment_{version}", enter_to_submit=False):
         new_title = st.text_input(
             "Intitulé du poste", value=base_rec.title, max_chars=200, disabled=not can_edit
         )
@@ -360,7 +361,9 @@ with tab_recruitment:
             value=base_rec.owner,
             max_chars=200,
             disabled=not can_edit,
-            help="Sans connexion, seule la personne qui signe de ce nom enregistre le choix final.",
+        )
+        st.caption(
+            "Sans connexion, seule la personne qui signe de ce nom enregistre le choix final."
         )
         if st.form_submit_button("Enregistrer", disabled=not can_edit):
             done, _ = attempt(
@@ -379,7 +382,7 @@ with tab_recruitment:
                 toast_after_rerun("Recrutement enregistré.")
                 st.rerun()
 
-    with st.form(form_key("duplicate")):
+    with st.form(form_key("duplicate"), enter_to_submit=False):
         st.markdown("**Dupliquer ce cadrage** pour un nouveau recrutement (sans les candidatures)")
         copy_title = st.text_input(
             "Intitulé du nouveau recrutement",
@@ -407,7 +410,7 @@ with tab_recruitment:
         if not view.can(Action.MANAGE_MEMBERS):
             st.caption("Seule une personne responsable du recrutement gère ses membres.")
         else:
-            with st.form(form_key("add_member")):
+            with st.form(form_key("add_member"), enter_to_submit=False):
                 email = st.text_input("Adresse électronique du nouveau membre", max_chars=200)
                 role = st.radio("Rôle", ["membre", "responsable"], horizontal=True)
                 if st.form_submit_button("Ajouter le membre"):
@@ -418,7 +421,9 @@ with tab_recruitment:
                         st.rerun()
             others = [m["email"] for m in view.members if m["email"] != ctx.actor.email]
             if others:
-                gone = st.selectbox("Retirer un membre", others, key="remove_member")
+                gone = st.selectbox(
+                    "Retirer un membre", others, key="remove_member", placeholder=CHOOSE
+                )
                 if st.button("Retirer ce membre"):
                     done, _ = attempt(recruitments.remove_member, ctx.app, ctx.actor, rid, gone)
                     if done:

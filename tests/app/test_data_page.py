@@ -48,3 +48,25 @@ def test_backup_and_template_downloads_are_offered(app: AppTest) -> None:
     assert any(label.startswith("Sauvegarder « Développeur·se fullstack »") for label in labels)
     assert "Tout sauvegarder" in labels
     assert any(label.startswith("Télécharger le modèle") for label in labels)
+
+
+def test_the_file_pickers_announce_the_limits_the_imports_enforce() -> None:
+    """The restore and CSV pickers refuse (and say) the size the storage checks, no other."""
+    import ast
+
+    from selection.storage.backup import MAX_IMPORT_BYTES
+    from selection.storage.csv_import import MAX_CSV_BYTES
+    from tests.conftest import ROOT
+
+    tree = ast.parse((ROOT / "pages" / "donnees.py").read_text(encoding="utf-8"))
+    limits = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id.endswith("_MAX_MB")
+    }
+    assert limits == {
+        "RESTORE_MAX_MB": MAX_IMPORT_BYTES // (1024 * 1024),
+        "CSV_MAX_MB": MAX_CSV_BYTES // (1024 * 1024),
+    }
