@@ -28,7 +28,7 @@ if not summaries:
 for summary in summaries:
     rec = summary.recruitment
     with st.container(border=True):
-        st.markdown(f"## {text(rec.title)}")
+        st.markdown(f"## {text(rec.title)}", anchors=False)
         st.caption(
             f"{text(rec.team or 'Équipe non précisée')} · responsable : "
             f"{text(rec.owner or 'à désigner')}"

@@ -85,7 +85,7 @@ criteria = view.snapshot.criteria
 can_edit = view.can(Action.EDIT_BRIEF)
 rid = recruitment.id
 
-st.header(text(recruitment.title))
+st.header(text(recruitment.title), anchor=False)
 st.caption(
     f"{text(recruitment.role or 'Profil libre')} · {text(recruitment.team or 'Équipe non précisée')}"
     f" · responsable : {text(recruitment.owner or 'à désigner')} · "

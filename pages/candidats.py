@@ -320,4 +320,4 @@ with report_tab:
             mime="text/markdown",
         )
         with st.container(border=True):
-            st.markdown(report)
+            st.markdown(report, anchors=False)

@@ -127,18 +127,18 @@ with retention_tab:
     may_set = not ctx.app.config.login or ctx.actor.admin
     with st.form("retention", enter_to_submit=False):
         c1, c2 = st.columns(2)
-        months = c1.number_input(
+        months = c1.select_slider(
             "Sans consentement (mois après la clôture)",
-            0,
-            3,
-            settings.unsuccessful_months,
+            options=list(range(0, 4)),
+            value=settings.unsuccessful_months,
+            format_func=lambda m: f"{m} mois",
             disabled=not may_set,
         )
-        pool = c2.number_input(
+        pool = c2.select_slider(
             "Vivier, avec consentement (mois après le dernier contact)",
-            0,
-            24,
-            settings.talent_pool_months,
+            options=list(range(0, 25)),
+            value=settings.talent_pool_months,
+            format_func=lambda m: f"{m} mois",
             disabled=not may_set,
         )
         if st.form_submit_button("Enregistrer les durées", disabled=not may_set):

@@ -92,7 +92,7 @@ def culture_stage() -> None:
                 reset_form(f"culture_{candidate_id}")
                 toast_after_rerun("Observation enregistrée.")
                 st.rerun()
-    st.header("Observations de l'équipe")
+    st.header("Observations de l'équipe", anchor=False)
     notes = forms.culture_notes_visible(snapshot, candidate_id, me)
     if notes is None:
         st.info("Masquées jusqu'à ce que vous ayez écrit votre propre observation.")
@@ -145,7 +145,7 @@ def rating_stage() -> None:
             toast_after_rerun("Évaluation soumise." if submit else "Brouillon enregistré.")
             st.rerun()
 
-    st.header("Évaluations du panel")
+    st.header("Évaluations du panel", anchor=False)
     panel = forms.panel_view(snapshot, candidate_id, stage, me)
     if panel is None:
         st.info(

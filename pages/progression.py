@@ -17,7 +17,7 @@ if not view.snapshot.candidates:
     st.info("Aucune candidature : ajoutez des personnes dans **Candidatures**.")
     st.stop()
 
-st.header("Qui attend une réponse ?")
+st.header("Qui attend une réponse ?", anchor=False)
 waiting = progress.waiting(view)
 if waiting.empty:
     st.success("Personne n'attend de réponse : chaque personne en cours a une décision à jour.")
@@ -33,7 +33,7 @@ else:
         column_config={"Dernier contact": st.column_config.DatetimeColumn(format="DD/MM/YYYY")},
     )
 
-st.header("Entonnoir")
+st.header("Entonnoir", anchor=False)
 funnel_data = progress.funnel(view)
 left, right = st.columns(2)
 show_chart(funnel_chart(funnel_data), left)
@@ -54,7 +54,7 @@ right.dataframe(
     },
 )
 
-st.header("Parcours de chaque personne")
+st.header("Parcours de chaque personne", anchor=False)
 line = progress.timeline(view)
 show_chart(timeline_chart(line, pd.Timestamp(progress.today())))
 st.caption(
@@ -65,14 +65,14 @@ st.caption(
 with st.expander("Données du graphique"):
     st.dataframe(progress.timeline_table(line), hide_index=True, width="stretch")
 
-st.header("Évaluations dues")
+st.header("Évaluations dues", anchor=False)
 owed = progress.owed(view)
 if owed.empty:
     st.success("Aucune évaluation en retard.")
 else:
     st.dataframe(owed, hide_index=True, width="stretch")
 
-st.header("Durée des étapes")
+st.header("Durée des étapes", anchor=False)
 st.dataframe(
     progress.stage_lengths(view),
     hide_index=True,

@@ -43,7 +43,7 @@ st.caption(
     "lever ou confirmer les doutes nés pendant le processus."
 )
 
-st.header("Ce qui reste à vérifier")
+st.header("Ce qui reste à vérifier", anchor=False)
 gaps = references.gaps(view, candidate_id)
 if view.is_blinded(candidate_id):
     st.info(
@@ -69,7 +69,7 @@ else:
     st.success("Aucun manque de preuve, désaccord ni doute pour cette personne.")
 
 blocked = references.why_no_call(view, candidate_id)
-st.header("Guide d'appel")
+st.header("Guide d'appel", anchor=False)
 if blocked:
     st.warning(text(blocked))
 else:
@@ -85,9 +85,9 @@ else:
     ):
         col.download_button(label, content, file_name=name, mime=mime)
     with st.expander("Lire le guide", expanded=False):
-        st.markdown(references.guide_text(guide))
+        st.markdown(references.guide_text(guide), anchors=False)
 
-st.header("Enregistrer un appel")
+st.header("Enregistrer un appel", anchor=False)
 if blocked:
     st.info("L'appel pourra être enregistré une fois ces conditions remplies.")
 elif not ctx.actor.signed:

@@ -156,7 +156,7 @@ def _app_or_stop(secured: bool) -> App:
         return get_app(secured)
     except StartupError as err:
         set_page_language()
-        st.title(APP_TITLE)
+        st.title(APP_TITLE, anchor=False)
         st.error(str(err))
         st.stop()
         raise  # unreachable: st.stop() ends the run
@@ -168,7 +168,7 @@ def start_page(title: str, *, needs_recruitment: bool = True) -> PageContext:
     if context is None:
         run_app()
         st.stop()
-    st.title(title)
+    st.title(title, anchor=False)
     pending_toast()
     if needs_recruitment and context.recruitment_id is None:
         st.info(
