@@ -443,3 +443,35 @@ def new_page(
 @pytest.fixture
 def browser_page(new_page: Callable[[], BrowserPage]) -> BrowserPage:
     return new_page()
+
+
+# --- what charts draw ------------------------------------------------------------------------
+
+
+def chart_texts(chart) -> list[dict]:
+    """Texts a Vega-Lite chart shows (its SVG: axis labels, legend, words on marks), each with
+    its box on screen: {text, x0, y0, x1, y1}. Labels Vega hid (overlap removal sets their
+    opacity to 0) are not shown, so not returned."""
+    return chart.locator("svg").first.evaluate(
+        """svg => [...svg.querySelectorAll('text')]
+          .filter(t => t.textContent.trim())
+          .filter(t => { for (let e = t; e && e !== svg; e = e.parentElement)
+                           if (Number(getComputedStyle(e).opacity) === 0) return false;
+                         return true; })
+          .map(t => { const r = t.getBoundingClientRect();
+                      return {text: t.textContent.trim(), x0: r.left, y0: r.top,
+                              x1: r.right, y1: r.bottom}; })"""
+    )
+
+
+def overlapping(texts: list[dict], tolerance: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs of drawn texts whose boxes cross each other."""
+    pairs = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if (
+                min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > tolerance
+                and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > tolerance
+            ):
+                pairs.append((a["text"], b["text"]))
+    return pairs
