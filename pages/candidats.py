@@ -22,13 +22,14 @@ from ui.widgets import (
     reloader,
     reset_form,
     steps,
+    table_height,
     text,
     toast_after_rerun,
 )
 
 AVAILABLE = "Disponible à partir du"
 OVERVIEW_ORDER = ["Candidat·e", "Étape", "Statut", "Dernière décision", "Références", "Signaux"]
-OVERVIEW_ROW_HEIGHT = 66  # px: two lines of warning signs (above 4rem the grid wraps text)
+OVERVIEW_ROW_HEIGHT = 84  # px: four lines of warning signs (above 4rem the grid wraps text)
 
 ctx = start_page("Candidatures")
 view = ctx.view
@@ -43,20 +44,22 @@ st.caption(
 
 if people:
     # Fits the main column at 1280 px: contact and origin are on each person's record (tab
-    # « Fiche et logistique »), warning signs wrap on two lines.
+    # « Fiche et logistique »), warning signs wrap on up to four lines.
+    overview = candidates.overview(view)
     st.dataframe(
-        candidates.overview(view),
+        overview,
         hide_index=True,
         width="stretch",
         column_order=OVERVIEW_ORDER,
         row_height=OVERVIEW_ROW_HEIGHT,
+        height=table_height(len(overview), OVERVIEW_ROW_HEIGHT),
         column_config={
-            "Candidat·e": st.column_config.TextColumn(width=130),
-            "Étape": st.column_config.TextColumn(width=165),
-            "Statut": st.column_config.TextColumn(width=75),
-            "Dernière décision": st.column_config.TextColumn("Décision", width=85),
-            "Références": st.column_config.TextColumn(width=90),
-            "Signaux": st.column_config.TextColumn(width=240),
+            "Candidat·e": st.column_config.TextColumn(width=120),
+            "Étape": st.column_config.TextColumn(width=150),
+            "Statut": st.column_config.TextColumn(width=72),
+            "Dernière décision": st.column_config.TextColumn("Décision", width=80),
+            "Références": st.column_config.TextColumn(width=85),
+            "Signaux": st.column_config.TextColumn(width=300),
         },
     )
 else:

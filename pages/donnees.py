@@ -12,7 +12,7 @@ from selection.services import data, retention
 from selection.services.access import Action
 from selection.services.downloads import file_name
 from ui.bootstrap import select_recruitment, start_page
-from ui.widgets import CHOOSE, LIVE_TYPING, attempt, text, toast_after_rerun
+from ui.widgets import CHOOSE, LIVE_TYPING, attempt, table_height, text, toast_after_rerun
 
 # The size limits the services check (storage.backup, storage.csv_import), also given to the file
 # pickers so they announce and enforce the same figure (tests/app/test_data_page.py checks it).
@@ -173,6 +173,7 @@ with retention_tab:
             hide_index=True,
             width="stretch",
             row_height=66,
+            height=table_height(len(due), 66),
             column_config={
                 "Personne": st.column_config.TextColumn(width=150),
                 "Recrutement": st.column_config.TextColumn(width=170),
@@ -261,6 +262,7 @@ with audit_tab:
         hide_index=True,
         width="stretch",
         row_height=66,
+        height=table_height(len(entries), 66, max_rows=10),
         column_config={
             "Quand": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm", width=125),
             "Qui": st.column_config.TextColumn(width=120),

@@ -10,7 +10,15 @@ from selection.services import candidates, catalogue, ratings
 from selection.services import evaluation as forms
 from selection.services.access import Action
 from ui.bootstrap import page_path, start_page
-from ui.widgets import CHOOSE, attempt, form_key, reset_form, text, toast_after_rerun
+from ui.widgets import (
+    CHOOSE,
+    attempt,
+    form_key,
+    reset_form,
+    table_height,
+    text,
+    toast_after_rerun,
+)
 
 PANEL_ROW_HEIGHT = 84  # px: four lines of evidence (above 4rem the grid wraps text)
 
@@ -161,6 +169,7 @@ def rating_stage() -> None:
             hide_index=True,
             width="stretch",
             row_height=PANEL_ROW_HEIGHT,
+            height=table_height(len(panel), PANEL_ROW_HEIGHT, max_rows=15),
             column_order=["Critère", "Désaccord", "Évaluateur·rice", "Note", "Preuve", "Doute"],
             column_config={
                 "Critère": st.column_config.TextColumn(width=130),

@@ -19,6 +19,7 @@ from ui.widgets import (
     date_field,
     form_key,
     reset_form,
+    table_height,
     text,
     toast_after_rerun,
 )
@@ -57,6 +58,7 @@ if gaps:
         hide_index=True,
         width="stretch",
         row_height=66,
+        height=table_height(len(gaps), 66),
         column_order=["Critère", "Nature", "Décisif", "Pourquoi"],
         column_config={
             "Critère": st.column_config.TextColumn(width=170),

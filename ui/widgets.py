@@ -218,3 +218,12 @@ def steps(low: float, high: float, step: float, keep: float | None = None) -> li
     if keep is not None and low <= keep <= high and round(keep, 6) not in values:
         values = sorted([*values, round(keep, 6)])
     return values
+
+
+TABLE_HEADER_HEIGHT = 38  # px: a data grid's header row and borders
+
+
+def table_height(rows: int, row_height: int, max_rows: int = 12) -> int:
+    """Height of a grid showing every row (up to ``max_rows``, then it scrolls inside): grids
+    with rows taller than one line are otherwise cut after a few rows."""
+    return TABLE_HEADER_HEIGHT + row_height * min(max(rows, 1), max_rows)

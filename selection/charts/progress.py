@@ -116,7 +116,7 @@ def timeline_chart(timeline: pd.DataFrame, today: pd.Timestamp) -> alt.TopLevelM
             title="Étape",
             sort=[f"{i + 1} · {s.short_label}" for i, s in enumerate(STAGES)],
             scale=alt.Scale(range=PALETTE),
-            legend=alt.Legend(orient="bottom", direction="horizontal", columns=3, labelLimit=110),
+            legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=120),
         ),
         opacity=alt.condition("datum.en_cours", alt.value(0.55), alt.value(1.0)),
         tooltip=[

@@ -450,7 +450,8 @@ def browser_page(new_page: Callable[[], BrowserPage]) -> BrowserPage:
 
 def chart_texts(chart) -> list[dict]:
     """Texts a Vega-Lite chart shows (its SVG: axis labels, legend, words on marks), each with
-    its box on screen: {text, x0, y0, x1, y1}. Labels Vega hid (overlap removal sets their
+    its box on screen: {text, x0, y0, x1, y1} and whether it lies inside the drawing (``inside``:
+    a text beyond the SVG's edge is cut off). Labels Vega hid (overlap removal sets their
     opacity to 0) are not shown, so not returned."""
     return chart.locator("svg").first.evaluate(
         """svg => [...svg.querySelectorAll('text')]
@@ -459,8 +460,12 @@ def chart_texts(chart) -> list[dict]:
                            if (Number(getComputedStyle(e).opacity) === 0) return false;
                          return true; })
           .map(t => { const r = t.getBoundingClientRect();
+                      const box = svg.getBoundingClientRect();
                       return {text: t.textContent.trim(), x0: r.left, y0: r.top,
-                              x1: r.right, y1: r.bottom}; })"""
+                              x1: r.right, y1: r.bottom,
+                              inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5
+                                      && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5};
+                    })"""
     )
 
 
