@@ -480,3 +480,28 @@ def overlapping(texts: list[dict], tolerance: float = 0.5) -> list[tuple[str, st
             ):
                 pairs.append((a["text"], b["text"]))
     return pairs
+
+
+# Data grids are drawn on canvases: every text drawn on any canvas of the page (on screen or
+# off screen) is logged in ``window.__drawnTexts`` (``drawn_texts``), emptied by
+# ``forget_drawn_texts``. Add with ``context.add_init_script(RECORD_DRAWN_TEXT)``.
+RECORD_DRAWN_TEXT = """(() => {
+  window.__drawnTexts = [];
+  for (const name of ['CanvasRenderingContext2D', 'OffscreenCanvasRenderingContext2D']) {
+    const proto = window[name] && window[name].prototype;
+    if (!proto) continue;
+    const fill = proto.fillText;
+    proto.fillText = function (text, ...rest) {
+      window.__drawnTexts.push(String(text));
+      return fill.call(this, text, ...rest);
+    };
+  }
+})();"""
+
+
+def drawn_texts(page) -> list[str]:
+    return page.evaluate("() => window.__drawnTexts || []")
+
+
+def forget_drawn_texts(page) -> None:
+    page.evaluate("() => { window.__drawnTexts = []; }")
