@@ -247,13 +247,13 @@ def rating_grid_form(shown, existing, submitted):
         row_height=PANEL_ROW_HEIGHT,
         placeholder="",
         column_config={
-            "Critère": st.column_config.TextColumn(width=150),
+            "Critère": st.column_config.TextColumn(width=140),
             "Note": st.column_config.SelectboxColumn(
-                width=170, options=forms.RATING_CHOICES, required=True
+                width=240, options=forms.RATING_CHOICES, required=True
             ),
-            "Preuve": st.column_config.TextColumn(width=260, max_chars=5000),
+            "Preuve": st.column_config.TextColumn(width=200, max_chars=5000),
             "Doute": st.column_config.CheckboxColumn(width=70),
-            "À vérifier": st.column_config.TextColumn(width=150, max_chars=1000),
+            "À vérifier": st.column_config.TextColumn(width=140, max_chars=1000),
         },
     )
     draft_col, submit_col = st.columns(2)
