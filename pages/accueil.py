@@ -17,6 +17,8 @@ st.markdown(
 )
 
 summaries = home.summaries(ctx.app, ctx.actor)
+if summaries and not ctx.actor.signed:
+    st.caption("Indiquez votre nom dans la barre latérale : l'accueil dira ce que vous devez.")
 if not summaries:
     st.info(
         "Aucun recrutement pour l'instant. Créez le vôtre dans **Cadrage**, ou chargez la "
@@ -26,7 +28,7 @@ if not summaries:
 for summary in summaries:
     rec = summary.recruitment
     with st.container(border=True):
-        st.markdown(f"## {text(rec.title)}")
+        st.markdown(f"## {text(rec.title)}", anchors=False)
         st.caption(
             f"{text(rec.team or 'Équipe non précisée')} · responsable : "
             f"{text(rec.owner or 'à désigner')}"
@@ -36,10 +38,16 @@ for summary in summaries:
         cols[1].metric("En cours", summary.active)
         cols[2].metric("Critères", summary.criteria)
         cols[3].metric("Notes soumises", summary.ratings)
+        if summary.owed_by_me:
+            st.markdown("**Vous devez** : " + text(" ; ".join(summary.owed_by_me)) + ".")
         if summary.next_actions:
             st.markdown("**Prochaines actions**")
             for action in summary.next_actions:
                 st.markdown(f"- {text(action)}")
+        if summary.owed_by_person:
+            st.markdown("**Évaluations dues, par personne**")
+            for owed in summary.owed_by_person:
+                st.markdown(f"- {text(owed.sentence())}")
         if st.button("Ouvrir la comparaison", key=f"open_{rec.id}"):
             st.session_state["_go_compare"] = True
             select_recruitment(rec.id)

@@ -13,14 +13,23 @@ from selection.services.access import Action
 from selection.services.downloads import file_name
 from ui.bootstrap import start_page
 from ui.widgets import (
+    CHOOSE,
     attempt,
+    date_field,
+    decimal_fr,
     form_key,
     frozen,
     reloader,
     reset_form,
+    steps,
+    table_height,
     text,
     toast_after_rerun,
 )
+
+AVAILABLE = "Disponible à partir du"
+OVERVIEW_ORDER = ["Candidat·e", "Étape", "Statut", "Dernière décision", "Références", "Signaux"]
+OVERVIEW_ROW_HEIGHT = 84  # px: four lines of warning signs (above 4rem the grid wraps text)
 
 ctx = start_page("Candidatures")
 view = ctx.view
@@ -34,11 +43,24 @@ st.caption(
 )
 
 if people:
+    # Fits the main column at 1280 px: contact and origin are on each person's record (tab
+    # « Fiche et logistique »), warning signs wrap on up to four lines.
+    overview = candidates.overview(view)
     st.dataframe(
-        candidates.overview(view),
+        overview,
         hide_index=True,
         width="stretch",
-        column_config={"Signaux": st.column_config.TextColumn(width="medium")},
+        column_order=OVERVIEW_ORDER,
+        row_height=OVERVIEW_ROW_HEIGHT,
+        height=table_height(len(overview), OVERVIEW_ROW_HEIGHT),
+        column_config={
+            "Candidat·e": st.column_config.TextColumn(width=120),
+            "Étape": st.column_config.TextColumn(width=150),
+            "Statut": st.column_config.TextColumn(width=72),
+            "Dernière décision": st.column_config.TextColumn("Décision", width=80),
+            "Références": st.column_config.TextColumn(width=85),
+            "Signaux": st.column_config.TextColumn(width=300),
+        },
     )
 else:
     st.info("Aucune candidature pour l'instant : ajoutez la première ci-dessous.")
@@ -47,7 +69,7 @@ add_tab, edit_tab, decide_tab, panel_tab, report_tab = st.tabs(
     ["Ajouter une candidature", "Fiche et logistique", "Décision d'étape", "Panel", "Compte rendu"]
 )
 
-with add_tab, st.form(form_key("add_candidate")):
+with add_tab, st.form(form_key("add_candidate"), enter_to_submit=False):
     name = st.text_input("Nom affiché", placeholder="Prénom Nom", max_chars=200)
     email = st.text_input("Adresse électronique (facultatif)", max_chars=200)
     source = st.text_input(
@@ -66,7 +88,9 @@ YES_NO = labels.YES_NO_UNKNOWN
 
 
 def choose(label: str, key: str) -> str:
-    return st.selectbox(label, list(people), format_func=lambda i: people[i].name, key=key)
+    return st.selectbox(
+        label, list(people), format_func=lambda i: people[i].name, key=key, placeholder=CHOOSE
+    )
 
 
 with edit_tab:
@@ -83,39 +107,35 @@ with edit_tab:
         for flag in candidates.logistics(view, chosen):
             message = flag.message[:1].upper() + flag.message[1:]
             (st.error if flag.blocking else st.warning)(text(message))
-        with st.form(f"edit_{chosen}_{_version}"):
+        with st.form(f"edit_{chosen}_{_version}", enter_to_submit=False):
             name = st.text_input("Nom affiché", value=current.name, max_chars=200)
             c1, c2 = st.columns(2)
             email = c1.text_input("Adresse électronique", value=current.email, max_chars=200)
             source = c2.text_input("Origine", value=current.source, max_chars=100)
             st.markdown("**Logistique (préqualification)**")
             c1, c2, c3 = st.columns(3)
-            available = c1.date_input(
-                "Disponible à partir du", value=current.available_from, format="DD/MM/YYYY"
-            )
-            days = c2.number_input(
+            available = date_field(AVAILABLE, current.available_from, where=c1)
+            days = c2.select_slider(
                 "Jours par semaine",
-                min_value=0.0,
-                max_value=5.0,
-                step=0.5,
-                format="%.1f",
-                value=current.days_per_week or 0.0,
-                help="0 : pas encore demandé.",
+                options=steps(0.0, 5.0, 0.5, keep=current.days_per_week),
+                value=round(current.days_per_week or 0.0, 6),
+                format_func=lambda d: decimal_fr(d) if d else "pas encore demandé",
             )
             rate = c3.number_input(
                 "TJM demandé (€ HT)",
                 min_value=0,
                 step=10,
                 value=current.expected_daily_rate or 0,
-                help="0 : pas encore demandé.",
             )
-            remote = c1.selectbox(
+            c3.caption("0 : pas encore demandé.")
+            c1, c2, c3 = st.columns(3)
+            remote = c1.radio(
                 "Accepte la politique de télétravail",
                 list(YES_NO),
                 format_func=YES_NO.get,
                 index=list(YES_NO).index(current.remote_ok),
             )
-            refs = c2.selectbox(
+            refs = c2.radio(
                 "Accord pour la prise de références",
                 list(YES_NO),
                 format_func=YES_NO.get,
@@ -173,11 +193,12 @@ with decide_tab:
             index=index,
             format_func=catalogue.stage_label,
             key=f"decide_stage_{chosen}",
+            placeholder=CHOOSE,
         )
         _, base_decision = frozen(
             f"decision_{chosen}_{stage}", candidates.last_decision_id(view, chosen, stage)
         )
-        with st.form(form_key(f"decide_{chosen}_{stage}")):
+        with st.form(form_key(f"decide_{chosen}_{stage}"), enter_to_submit=False):
             decision = st.radio(
                 "Décision",
                 list(labels.DECISIONS),
@@ -231,6 +252,7 @@ with panel_tab:
             index=view.stage_index(chosen),
             format_func=catalogue.stage_label,
             key=f"panel_stage_{chosen}",
+            placeholder=CHOOSE,
         )
         current_panel = candidates.panel_of(view, chosen, stage)
         if current_panel:
@@ -246,21 +268,21 @@ with panel_tab:
         else:
             st.caption("Personne n'est encore affecté à cet entretien.")
         if can_assign:
-            with st.form(form_key(f"assign_{chosen}_{stage}")):
+            with st.form(form_key(f"assign_{chosen}_{stage}"), enter_to_submit=False):
                 known = candidates.assignable_people(view)
                 if ctx.app.config.login:
                     who = st.selectbox(
                         "Membre à affecter",
                         [k for k, _ in known],
                         index=None,
-                        placeholder="Choisir",
+                        placeholder=CHOOSE,
                     )
                 else:
-                    who = st.text_input(
-                        "Nom de la personne à affecter",
-                        max_chars=200,
-                        help="Tel qu'elle le tape dans la barre latérale : "
-                        + ", ".join(n for _, n in known[:8]),
+                    who = st.text_input("Nom de la personne à affecter", max_chars=200)
+                    st.caption(
+                        "Tel qu'elle le tape dans la barre latérale"
+                        + (" : " + text(", ".join(n for _, n in known[:8])) if known else "")
+                        + "."
                     )
                 if st.form_submit_button("Affecter"):
                     done, _ = attempt(
@@ -301,4 +323,4 @@ with report_tab:
             mime="text/markdown",
         )
         with st.container(border=True):
-            st.markdown(report)
+            st.markdown(report, anchors=False)

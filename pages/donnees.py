@@ -12,7 +12,12 @@ from selection.services import data, retention
 from selection.services.access import Action
 from selection.services.downloads import file_name
 from ui.bootstrap import select_recruitment, start_page
-from ui.widgets import attempt, text, toast_after_rerun
+from ui.widgets import CHOOSE, LIVE_TYPING, attempt, table_height, text, toast_after_rerun
+
+# The size limits the services check, also given to the file pickers so they announce and
+# enforce the same figure (tests/app/test_data_page.py checks it).
+RESTORE_MAX_MB = data.RESTORE_MAX_MB
+CSV_MAX_MB = data.CSV_MAX_MB
 
 ctx = start_page("Données et protection des données", needs_recruitment=False)
 view = ctx.view if ctx.recruitment_id else None
@@ -44,7 +49,13 @@ with backup_tab:
             file_name=data.backup_filename("tout", today),
             mime="application/json",
         )
-    uploaded = st.file_uploader("Restaurer une sauvegarde", type=["json"], key="restore")
+    uploaded = st.file_uploader(
+        "Restaurer une sauvegarde",
+        type=["json"],
+        key="restore",
+        max_upload_size=RESTORE_MAX_MB,
+    )
+    st.caption(f"Un fichier de sauvegarde (.json) de {RESTORE_MAX_MB} Mo au plus.")
     as_copy = st.checkbox(
         "Importer comme copie (nouveaux identifiants : à côté du recrutement d'origine)",
         key="restore_copy",
@@ -83,7 +94,12 @@ with import_tab:
             file_name=f"modele-{'criteres' if kind == 'criteria' else 'candidatures'}.csv",
             mime="text/csv",
         )
-        upload = st.file_uploader("Fichier à importer", type=["csv", "txt"], key=f"csv_{kind}")
+        upload = st.file_uploader(
+            "Fichier à importer",
+            type=["csv", "txt"],
+            key=f"csv_{kind}",
+            max_upload_size=CSV_MAX_MB,
+        )
         if upload is not None and st.button("Importer le fichier", type="primary"):
             bar = st.progress(0.0, text="Vérification du fichier…")
             done, result = attempt(
@@ -109,20 +125,20 @@ with retention_tab:
         "vivier. Clore un recrutement (Cadrage) lance le délai."
     )
     may_set = not ctx.app.config.login or ctx.actor.admin
-    with st.form("retention"):
+    with st.form("retention", enter_to_submit=False):
         c1, c2 = st.columns(2)
-        months = c1.number_input(
+        months = c1.select_slider(
             "Sans consentement (mois après la clôture)",
-            0,
-            3,
-            settings.unsuccessful_months,
+            options=list(range(0, 4)),
+            value=settings.unsuccessful_months,
+            format_func=lambda m: f"{m} mois",
             disabled=not may_set,
         )
-        pool = c2.number_input(
+        pool = c2.select_slider(
             "Vivier, avec consentement (mois après le dernier contact)",
-            0,
-            24,
-            settings.talent_pool_months,
+            options=list(range(0, 25)),
+            value=settings.talent_pool_months,
+            format_func=lambda m: f"{m} mois",
             disabled=not may_set,
         )
         if st.form_submit_button("Enregistrer les durées", disabled=not may_set):
@@ -156,7 +172,14 @@ with retention_tab:
             ),
             hide_index=True,
             width="stretch",
-            column_config={"Motif": st.column_config.TextColumn(width="large")},
+            row_height=66,
+            height=table_height(len(due), 66),
+            column_config={
+                "Personne": st.column_config.TextColumn(width=150),
+                "Recrutement": st.column_config.TextColumn(width=170),
+                "Motif": st.column_config.TextColumn(width=330),
+                "À supprimer depuis le": st.column_config.TextColumn(width=150),
+            },
         )
         confirm = st.checkbox(
             f"Je confirme la suppression définitive de {len(due)} personne(s) et de tout ce qui "
@@ -182,7 +205,11 @@ with rights_tab:
             st.info("Aucune candidature dans ce recrutement.")
         else:
             chosen = st.selectbox(
-                "Personne", list(people), format_func=lambda i: people[i].name, key="rights_person"
+                "Personne",
+                list(people),
+                format_func=lambda i: people[i].name,
+                key="rights_person",
+                placeholder=CHOOSE,
             )
             st.markdown("**Droit d'accès** : tout ce qui est conservé sur cette personne.")
             st.download_button(
@@ -194,7 +221,9 @@ with rights_tab:
             st.markdown(
                 "**Droit à l'effacement** : supprime la personne et tout ce qui la concerne."
             )
-            typed = st.text_input("Pour confirmer, tapez son nom", key="erase_confirm")
+            typed = st.text_input(
+                "Pour confirmer, tapez son nom", key="erase_confirm", live=LIVE_TYPING
+            )
             if st.button("Effacer cette personne", disabled=typed.strip() != people[chosen].name):
                 done, _ = attempt(
                     data.erase,
@@ -232,7 +261,16 @@ with audit_tab:
         ),
         hide_index=True,
         width="stretch",
-        column_config={"Quand": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
+        row_height=66,
+        height=table_height(len(entries), 66, max_rows=10),
+        column_config={
+            "Quand": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm", width=125),
+            "Qui": st.column_config.TextColumn(width=120),
+            "Action": st.column_config.TextColumn(width=140),
+            "Recrutement": st.column_config.TextColumn(width=140),
+            "Objet": st.column_config.TextColumn(width=130),
+            "Détail": st.column_config.TextColumn(width=150),
+        },
     )
     if not entries:
         st.caption(text("Le journal est vide pour l'instant."))

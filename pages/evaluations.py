@@ -10,7 +10,17 @@ from selection.services import candidates, catalogue, ratings
 from selection.services import evaluation as forms
 from selection.services.access import Action
 from ui.bootstrap import page_path, start_page
-from ui.widgets import attempt, form_key, reset_form, text, toast_after_rerun
+from ui.widgets import (
+    CHOOSE,
+    attempt,
+    form_key,
+    reset_form,
+    table_height,
+    text,
+    toast_after_rerun,
+)
+
+PANEL_ROW_HEIGHT = 84  # px: four lines of evidence (above 4rem the grid wraps text)
 
 ctx = start_page("Évaluations")
 view = ctx.view
@@ -37,7 +47,11 @@ if owed:
 
 left, right = st.columns(2)
 candidate_id = left.selectbox(
-    "Personne évaluée", list(people), format_func=lambda i: people[i].name, key="eval_candidate"
+    "Personne évaluée",
+    list(people),
+    format_func=lambda i: people[i].name,
+    key="eval_candidate",
+    placeholder=CHOOSE,
 )
 stages = forms.stages_to_rate(view, candidate_id)
 stage = right.selectbox(
@@ -46,6 +60,7 @@ stage = right.selectbox(
     index=len(stages) - 1,
     format_func=catalogue.stage_label,
     key=f"eval_stage_{candidate_id}",
+    placeholder=CHOOSE,
 )
 st.caption(catalogue.stage_purpose(stage))
 if view.stage_index(candidate_id) >= catalogue.stage_index(catalogue.REFERENCE_STAGE):
@@ -62,7 +77,7 @@ def culture_stage() -> None:
         "d'alerte. Pas de note, pas de oui ou non ; ces observations s'affichent à côté du "
         "score, jamais dedans."
     )
-    with st.form(form_key(f"culture_{candidate_id}")):
+    with st.form(form_key(f"culture_{candidate_id}"), enter_to_submit=False):
         note = st.text_area(
             "Observation", placeholder="Ce qui a été dit ou vu, avec un exemple.", max_chars=5000
         )
@@ -85,7 +100,7 @@ def culture_stage() -> None:
                 reset_form(f"culture_{candidate_id}")
                 toast_after_rerun("Observation enregistrée.")
                 st.rerun()
-    st.header("Observations de l'équipe")
+    st.header("Observations de l'équipe", anchor=False)
     notes = forms.culture_notes_visible(snapshot, candidate_id, me)
     if notes is None:
         st.info("Masquées jusqu'à ce que vous ayez écrit votre propre observation.")
@@ -138,7 +153,7 @@ def rating_stage() -> None:
             toast_after_rerun("Évaluation soumise." if submit else "Brouillon enregistré.")
             st.rerun()
 
-    st.header("Évaluations du panel")
+    st.header("Évaluations du panel", anchor=False)
     panel = forms.panel_view(snapshot, candidate_id, stage, me)
     if panel is None:
         st.info(
@@ -148,17 +163,28 @@ def rating_stage() -> None:
     elif panel.empty:
         st.caption("Aucune évaluation soumise pour cette étape.")
     else:
+        # Fits the main column at 1280 px: each rating's evidence wraps on up to four lines.
         st.dataframe(
             panel,
             hide_index=True,
             width="stretch",
-            column_config={"Preuve": st.column_config.TextColumn(width="large")},
+            row_height=PANEL_ROW_HEIGHT,
+            height=table_height(len(panel), PANEL_ROW_HEIGHT, max_rows=15),
+            column_order=["Critère", "Désaccord", "Évaluateur·rice", "Note", "Preuve", "Doute"],
+            column_config={
+                "Critère": st.column_config.TextColumn(width=130),
+                "Désaccord": st.column_config.TextColumn(width=95),
+                "Évaluateur·rice": st.column_config.TextColumn(width=110),
+                "Note": st.column_config.TextColumn(width=120),
+                "Preuve": st.column_config.TextColumn(width=220),
+                "Doute": st.column_config.TextColumn(width=120),
+            },
         )
 
 
 def rating_form(shown, existing, submitted):
     options = [None, 1, 2, 3]
-    with st.form(f"rate_{candidate_id}_{stage}"):
+    with st.form(f"rate_{candidate_id}_{stage}", enter_to_submit=False):
         inputs = []
         for cid in shown:
             crit = crit_by_id[cid]
@@ -194,7 +220,9 @@ def rating_form(shown, existing, submitted):
                 value=prev.doubt_note if prev else "",
                 key=f"n_{candidate_id}_{stage}_{cid}",
                 max_chars=1000,
-                help="Un point écrit ici compte comme un doute à lever, case cochée ou non.",
+            )
+            note_col.caption(
+                "Un point écrit ici compte comme un doute à lever, case cochée ou non."
             )
             inputs.append(forms.RatingInput(cid, rating, evidence, doubt, note))
             st.divider()
@@ -216,11 +244,16 @@ def rating_grid_form(shown, existing, submitted):
         hide_index=True,
         width="stretch",
         disabled=["Critère"],
+        row_height=PANEL_ROW_HEIGHT,
+        placeholder="",
         column_config={
-            "Note": st.column_config.SelectboxColumn(options=forms.RATING_CHOICES, required=True),
-            "Preuve": st.column_config.TextColumn(width="large", max_chars=5000),
-            "Doute": st.column_config.CheckboxColumn(),
-            "À vérifier": st.column_config.TextColumn(max_chars=1000),
+            "Critère": st.column_config.TextColumn(width=140),
+            "Note": st.column_config.SelectboxColumn(
+                width=240, options=forms.RATING_CHOICES, required=True
+            ),
+            "Preuve": st.column_config.TextColumn(width=200, max_chars=5000),
+            "Doute": st.column_config.CheckboxColumn(width=70),
+            "À vérifier": st.column_config.TextColumn(width=140, max_chars=1000),
         },
     )
     draft_col, submit_col = st.columns(2)

@@ -30,4 +30,4 @@ for col, (label, content, name, mime) in zip(
 ):
     col.download_button(label, content, file_name=name, mime=mime)
 with st.container(border=True):
-    st.markdown(kits.markdown(kit))
+    st.markdown(kits.markdown(kit), anchors=False)

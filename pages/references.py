@@ -12,7 +12,17 @@ from selection.services import evaluation as forms
 from selection.services import ratings, references
 from selection.services.access import Action
 from ui.bootstrap import start_page
-from ui.widgets import attempt, form_key, reset_form, text, toast_after_rerun
+from ui.widgets import (
+    CHOOSE,
+    LIVE_TYPING,
+    attempt,
+    date_field,
+    form_key,
+    reset_form,
+    table_height,
+    text,
+    toast_after_rerun,
+)
 
 ctx = start_page("Prise de références")
 view = ctx.view
@@ -23,14 +33,18 @@ if not view.snapshot.candidates or not view.snapshot.criteria:
 
 people = {c.id: c for c in references.candidates_to_call(view)}
 candidate_id = st.selectbox(
-    "Personne", list(people), format_func=lambda i: people[i].name, key="ref_candidate"
+    "Personne",
+    list(people),
+    format_func=lambda i: people[i].name,
+    key="ref_candidate",
+    placeholder=CHOOSE,
 )
 st.caption(
     "Un appel de moins de 15 minutes avec une personne choisie par le ou la candidate, pour "
     "lever ou confirmer les doutes nés pendant le processus."
 )
 
-st.header("Ce qui reste à vérifier")
+st.header("Ce qui reste à vérifier", anchor=False)
 gaps = references.gaps(view, candidate_id)
 if view.is_blinded(candidate_id):
     st.info(
@@ -38,22 +52,34 @@ if view.is_blinded(candidate_id):
         "suit ne tient compte que de vos propres notes."
     )
 if gaps:
+    # One person is chosen above: the table leaves the name out and wraps the reasons.
     st.dataframe(
         references.gap_table(gaps),
         hide_index=True,
         width="stretch",
-        column_config={"Pourquoi": st.column_config.TextColumn(width="large")},
+        row_height=66,
+        height=table_height(len(gaps), 66),
+        column_order=["Critère", "Nature", "Décisif", "Pourquoi"],
+        column_config={
+            "Critère": st.column_config.TextColumn(width=170),
+            "Nature": st.column_config.TextColumn(width=130),
+            "Décisif": st.column_config.TextColumn(width=70),
+            "Pourquoi": st.column_config.TextColumn(width=400),
+        },
     )
 else:
     st.success("Aucun manque de preuve, désaccord ni doute pour cette personne.")
 
 blocked = references.why_no_call(view, candidate_id)
-st.header("Guide d'appel")
+st.header("Guide d'appel", anchor=False)
 if blocked:
     st.warning(text(blocked))
 else:
     referee = st.text_input(
-        "Personne référente (facultatif)", key=f"referee_{candidate_id}", max_chars=200
+        "Personne référente (facultatif)",
+        key=f"referee_{candidate_id}",
+        max_chars=200,
+        live=LIVE_TYPING,
     )
     guide = references.guide(view, candidate_id, gaps, referee or None)
     for col, (label, content, name, mime) in zip(
@@ -61,9 +87,9 @@ else:
     ):
         col.download_button(label, content, file_name=name, mime=mime)
     with st.expander("Lire le guide", expanded=False):
-        st.markdown(references.guide_text(guide))
+        st.markdown(references.guide_text(guide), anchors=False)
 
-st.header("Enregistrer un appel")
+st.header("Enregistrer un appel", anchor=False)
 if blocked:
     st.info("L'appel pourra être enregistré une fois ces conditions remplies.")
 elif not ctx.actor.signed:
@@ -73,14 +99,14 @@ elif not view.can(Action.RATE):
 else:
     probed = references.probed_criteria(view, gaps)
     call_form = form_key(f"reference_call_{candidate_id}")
-    with st.form(call_form):
+    with st.form(call_form, enter_to_submit=False):
         c1, c2, c3 = st.columns(3)
         name = c1.text_input("Nom de la personne référente", max_chars=200)
         relation = c2.text_input(
             "Lien avec la personne", placeholder="Ancienne responsable…", max_chars=200
         )
         organisation = c3.text_input("Organisation", max_chars=200)
-        called_on = c1.date_input("Date de l'appel", value=date.today(), format="DD/MM/YYYY")
+        called_on = date_field("Date de l'appel", date.today(), where=c1)
         recommendation = c2.radio(
             "Recommandation pour la mission",
             list(references.RECOMMENDATION_LABELS),

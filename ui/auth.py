@@ -50,7 +50,7 @@ def configured_admins() -> frozenset[str]:
 
 
 def login_screen() -> None:
-    st.title("Sélection — tableau de bord de décision")
+    st.title("Sélection — tableau de bord de décision", anchor=False)
     st.write(
         "Cet outil contient des données personnelles sur des personnes candidates : "
         "connectez-vous pour y accéder."

@@ -21,13 +21,14 @@ from functools import cached_property
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from selection.services import reading
 from selection.services.access import Actor, Config
 from selection.services.app import App, default_database_url
 from selection.services.errors import StartupError, UserError, describe_startup_failure
 from ui.auth import auth_configured, configured_admins, logged_in_identity, login_screen
-from ui.widgets import pending_toast
+from ui.widgets import CHOOSE, LIVE_TYPING, pending_toast
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES_DIR = ROOT / "pages"
@@ -60,6 +61,12 @@ RECRUITMENT_SCOPED_KEYS = (
     "ref_candidate",
     "rights_person",
 )
+
+# Streamlit serves its page as <html lang="en"> (streamlit/static/index.html) and offers no option
+# for the page's language, so screen readers would read this French interface with an English
+# voice (RGAA 8.3, WCAG 3.1.1). st.html with JavaScript is the documented way to act on the page:
+# this static line of ours (no user input in it) sets the language on every run.
+FRENCH_PAGE_SCRIPT = "<script>document.documentElement.lang = 'fr';</script>"
 
 _local = threading.local()
 _PENDING_RECRUITMENT = "_pending_recruitment_id"
@@ -97,6 +104,7 @@ def run_app() -> None:
     secured = auth_configured()
     app = _app_or_stop(secured)
     if secured and not st.user.is_logged_in:
+        set_page_language()
         # Every page URL answers with the login screen, so a deep link opened before login
         # shows the login and not Streamlit's "Page not found" dialog.
         login_pages = [
@@ -117,6 +125,7 @@ def run_app() -> None:
         actor = app.actor(_identity_sidebar())
     recruitments = reading.recruitments_for(app, actor)
     chosen = _recruitment_sidebar(recruitments)
+    set_page_language(st.sidebar)  # below the sidebar's widgets: the gap it adds is not seen
     _local.context = PageContext(
         app=app, actor=actor, recruitment_id=chosen, recruitments=recruitments
     )
@@ -137,11 +146,17 @@ def run_app() -> None:
         _local.context = None
 
 
+def set_page_language(where: DeltaGenerator | None = None) -> None:
+    """Say the page is in French (see FRENCH_PAGE_SCRIPT): an element of no height."""
+    (where or st).html(FRENCH_PAGE_SCRIPT, unsafe_allow_javascript=True)
+
+
 def _app_or_stop(secured: bool) -> App:
     try:
         return get_app(secured)
     except StartupError as err:
-        st.title(APP_TITLE)
+        set_page_language()
+        st.title(APP_TITLE, anchor=False)
         st.error(str(err))
         st.stop()
         raise  # unreachable: st.stop() ends the run
@@ -153,7 +168,7 @@ def start_page(title: str, *, needs_recruitment: bool = True) -> PageContext:
     if context is None:
         run_app()
         st.stop()
-    st.title(title)
+    st.title(title, anchor=False)
     pending_toast()
     if needs_recruitment and context.recruitment_id is None:
         st.info(
@@ -187,12 +202,9 @@ def get_app(secured: bool | None = None) -> App:
 def _identity_sidebar() -> str:
     """Who is using the app: chosen once per browser session; signs every rating and decision."""
     name = st.sidebar.text_input(
-        "Votre nom",
-        key="user",
-        placeholder="Prénom Nom",
-        max_chars=200,
-        help="Chaque note et chaque décision est signée de ce nom et horodatée.",
+        "Votre nom", key="user", placeholder="Prénom Nom", max_chars=200, live=LIVE_TYPING
     )
+    st.sidebar.caption("Chaque note et chaque décision est signée de ce nom et horodatée.")
     return name.strip()
 
 
@@ -210,6 +222,7 @@ def _recruitment_sidebar(recruitments: list) -> str | None:
         options=list(by_id),
         key="recruitment_id",
         format_func=lambda rid: by_id[rid].title if rid in by_id else "—",
+        placeholder=CHOOSE,
     )
     if st.session_state.get("_shown_recruitment") != chosen:
         for key in RECRUITMENT_SCOPED_KEYS:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
@@ -45,6 +49,8 @@ def attempt(
     changed, the person's input stays). A save from a stale version also offers to reload."""
     box = where or st
     try:
+        args = tuple(_read(a) for a in args)
+        kwargs = {name: _read(value) for name, value in kwargs.items()}
         return True, call(*args, **kwargs)
     except Conflict as err:
         box.error(str(err), icon=":material/sync_problem:")
@@ -60,6 +66,11 @@ def attempt(
     except UserError as err:
         box.error(str(err))
     return False, None
+
+
+def _read(value: Any) -> Any:
+    """A value typed in French (``TypedDate``) is read, and may be refused, inside ``attempt``."""
+    return value.value() if isinstance(value, TypedDate) else value
 
 
 def text(value: object) -> str:
@@ -96,3 +107,128 @@ def reloader(name: str) -> Callable[[], None]:
         st.session_state[f"_{name}_version"] = version + 1
 
     return bump
+
+
+def ticks_to_list(frame: pd.DataFrame, columns: list[str], name: str) -> pd.DataFrame:
+    """Tick-box columns shown as one list column ``name`` (the ticked columns' names, in
+    order): a narrower grid. ``list_to_ticks`` turns an edited grid back."""
+    ticked = [[c for c in columns if bool(row[c])] for _, row in frame[columns].iterrows()]
+    # object dtype even with no row: an empty float column could not be edited as a list
+    return frame.drop(columns=columns).assign(
+        **{name: pd.Series(ticked, index=frame.index, dtype=object)}
+    )
+
+
+def list_to_ticks(frame: pd.DataFrame, columns: list[str], name: str) -> pd.DataFrame:
+    """The tick-box columns back from the list column (an empty cell of a new row: none)."""
+    chosen = frame[name].map(_as_set)
+    return frame.drop(columns=[name]).assign(
+        **{column: chosen.map(lambda values, c=column: c in values) for column in columns}
+    )
+
+
+def _as_set(value: object) -> set:
+    if hasattr(value, "tolist"):  # an array, as the grid may hand a list back
+        value = value.tolist()
+    return set(value) if isinstance(value, list | tuple | set) else set()  # None, NaN: none
+
+
+# --- French input where Streamlit's own widgets speak English (docs/accessibility.md) ---------
+
+# The placeholder of a select or multiselect (Streamlit's own is « Choose an option »).
+CHOOSE = "Choisir"
+
+# A text field outside a form that commits after this pause instead of waiting for Enter: no
+# « Press Enter to apply » hint (English, with no French version) under the field.
+LIVE_TYPING = "0.6s"
+
+DATE_FORMAT = "JJ/MM/AAAA"
+_DATE = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def date_text(value: date | None) -> str:
+    """A date as a French field shows it: 05/01/2027 (empty when there is none)."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def parse_date(typed: str, label: str) -> date | None:
+    """A date typed as JJ/MM/AAAA (also with « . », « - » or a space; or AAAA-MM-JJ); empty
+    means no date. Anything else is refused with a French sentence naming the field."""
+    if not (typed or "").strip():
+        return None
+    found = _DATE.match(typed)
+    if found:
+        day, month, year = (int(x) for x in found.groups())
+    elif found := _ISO_DATE.match(typed):
+        year, month, day = (int(x) for x in found.groups())
+    else:
+        raise UserError(
+            f"« {label} » : écrivez la date au format {DATE_FORMAT}, par exemple 15/01/2027 "
+            "(vous avez écrit « " + md(typed.strip()[:40]) + " »). Rien n'a été modifié."
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise UserError(
+            f"« {label} » : le {day:02d}/{month:02d}/{year} n'existe pas. Rien n'a été modifié."
+        ) from None
+
+
+@dataclass(frozen=True)
+class TypedDate:
+    """What was typed in a French date field; ``attempt`` reads it (or refuses it, in French)
+    when it is passed to a service call."""
+
+    typed: str
+    label: str
+
+    def value(self) -> date | None:
+        return parse_date(self.typed, self.label)
+
+
+def date_field(
+    label: str,
+    value: date | None,
+    *,
+    where: DeltaGenerator | None = None,
+    key: str | None = None,
+    disabled: bool = False,
+) -> TypedDate:
+    """A date typed in French (JJ/MM/AAAA) in a text field: Streamlit's date picker shows
+    « dd/mm/yyyy » and reads « Choose date », « day », « month », « year » to screen readers,
+    in English whatever the browser's language. Pass the result to ``attempt``."""
+    typed = (where or st).text_input(
+        label,
+        value=date_text(value),
+        placeholder=DATE_FORMAT,
+        max_chars=10,
+        key=key,
+        disabled=disabled,
+    )
+    return TypedDate(typed, label)
+
+
+def decimal_fr(value: float, unit: str = "") -> str:
+    """2.5 → « 2,5 » (French decimal comma), 2.0 → « 2 »; with a unit: « 2,5 j »."""
+    number = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{number} {unit}".strip()
+
+
+def steps(low: float, high: float, step: float, keep: float | None = None) -> list[float]:
+    """The values of a French slider, low to high by step (rounded to avoid 0.30000000000000004),
+    with ``keep`` added when it falls between two steps (a stored value shown as it is)."""
+    count = round((high - low) / step)
+    values = [round(low + i * step, 6) for i in range(count + 1)]
+    if keep is not None and low <= keep <= high and round(keep, 6) not in values:
+        values = sorted([*values, round(keep, 6)])
+    return values
+
+
+TABLE_HEADER_HEIGHT = 38  # px: a data grid's header row and borders
+
+
+def table_height(rows: int, row_height: int, max_rows: int = 12) -> int:
+    """Height of a grid showing every row (up to ``max_rows``, then it scrolls inside): grids
+    with rows taller than one line are otherwise cut after a few rows."""
+    return TABLE_HEADER_HEIGHT + row_height * min(max(rows, 1), max_rows)

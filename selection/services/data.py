@@ -97,6 +97,8 @@ def backup_filename(title: str | None, on: date) -> str:
 
 KINDS = {"criteria": "critères", "candidates": "personnes candidates"}
 IMPORT_LIMITS = csv_import.LIMITS_SENTENCE
+CSV_MAX_MB = max(1, csv_import.MAX_CSV_BYTES // (1024 * 1024))
+RESTORE_MAX_MB = max(1, backup_io.MAX_IMPORT_BYTES // (1024 * 1024))
 
 
 def import_csv(

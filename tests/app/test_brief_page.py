@@ -38,7 +38,7 @@ def test_create_from_coach_preset_then_edit_a_weight_persists(
     assert app.header[0].value == "Coach de la start-up Démo"
 
     first = criteria[0]
-    app.slider(key=f"brief_w_{first.id}_0").set_value(0.5)
+    app.select_slider(key=f"brief_w_{first.id}_0").set_value(0.5)
     next(b for b in app.button if b.label == "Enregistrer les pondérations").click().run()
     no_exception(app)
     assert app_store.list_criteria(created.id)[0].weight == 0.5
@@ -47,7 +47,7 @@ def test_create_from_coach_preset_then_edit_a_weight_persists(
     reloaded.run()
     reloaded.session_state["_pending_recruitment_id"] = created.id
     reloaded.switch_page(PAGE).run()
-    assert reloaded.slider(key=f"brief_w_{first.id}_0").value == 0.5
+    assert reloaded.select_slider(key=f"brief_w_{first.id}_0").value == 0.5
 
 
 def test_empty_title_is_refused_and_nothing_is_created(app: AppTest, app_store: Store) -> None:
@@ -82,11 +82,11 @@ def test_a_weight_saved_meanwhile_by_someone_else_is_not_overwritten(
     other = App(app_store, Config())
     brief.save_weights(other, other.actor("Sophie Leroy"), rid, [first], {first.id: 0.4})
 
-    app.slider(key=f"brief_w_{first.id}_0").set_value(2.9)
+    app.select_slider(key=f"brief_w_{first.id}_0").set_value(2.9)
     next(b for b in app.button if b.label == "Enregistrer les pondérations").click().run()
     no_exception(app)
     assert any("Sophie Leroy" in e.value and first.label in e.value for e in app.error)
     assert app_store.list_criteria(rid)[0].weight == 0.4, "nothing overwritten"
-    assert app.slider(key=f"brief_w_{first.id}_0").value == 2.9, "the input stays on screen"
+    assert app.select_slider(key=f"brief_w_{first.id}_0").value == 2.9, "the input stays"
     app.button(key="reload_weights").click().run()  # « Recharger le cadrage » of this tab
-    assert app.slider(key=f"brief_w_{first.id}_1").value == 0.4
+    assert app.select_slider(key=f"brief_w_{first.id}_1").value == 0.4

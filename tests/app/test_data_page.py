@@ -48,3 +48,27 @@ def test_backup_and_template_downloads_are_offered(app: AppTest) -> None:
     assert any(label.startswith("Sauvegarder « Développeur·se fullstack »") for label in labels)
     assert "Tout sauvegarder" in labels
     assert any(label.startswith("Télécharger le modèle") for label in labels)
+
+
+def test_the_file_pickers_announce_the_limits_the_imports_enforce() -> None:
+    """The restore and CSV pickers refuse (and say) the size the storage checks, no other."""
+    import ast
+
+    from selection.services import data
+    from selection.storage.backup import MAX_IMPORT_BYTES
+    from selection.storage.csv_import import MAX_CSV_BYTES
+    from tests.conftest import ROOT
+
+    assert data.RESTORE_MAX_MB * 1024 * 1024 == MAX_IMPORT_BYTES
+    assert data.CSV_MAX_MB * 1024 * 1024 == MAX_CSV_BYTES
+    tree = ast.parse((ROOT / "pages" / "donnees.py").read_text(encoding="utf-8"))
+    given = sorted(
+        ast.unparse(kw.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for kw in node.keywords
+        if kw.arg == "max_upload_size"
+    )
+    assert given == ["CSV_MAX_MB", "RESTORE_MAX_MB"]
+    assert "RESTORE_MAX_MB = data.RESTORE_MAX_MB" in ast.unparse(tree)
+    assert "CSV_MAX_MB = data.CSV_MAX_MB" in ast.unparse(tree)

@@ -53,7 +53,7 @@ def submit(app: AppTest, control) -> None:
 
 
 def _weights(app: AppTest, control) -> None:
-    slider = next(s for s in app.slider if s.key and s.key.startswith("brief_w_"))
+    slider = next(s for s in app.select_slider if s.key and s.key.startswith("brief_w_"))
     slider.set_value(0.3)
     control.click().run()
 

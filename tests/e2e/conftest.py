@@ -443,3 +443,65 @@ def new_page(
 @pytest.fixture
 def browser_page(new_page: Callable[[], BrowserPage]) -> BrowserPage:
     return new_page()
+
+
+# --- what charts draw ------------------------------------------------------------------------
+
+
+def chart_texts(chart) -> list[dict]:
+    """Texts a Vega-Lite chart shows (its SVG: axis labels, legend, words on marks), each with
+    its box on screen: {text, x0, y0, x1, y1} and whether it lies inside the drawing (``inside``:
+    a text beyond the SVG's edge is cut off). Labels Vega hid (overlap removal sets their
+    opacity to 0) are not shown, so not returned."""
+    return chart.locator("svg").first.evaluate(
+        """svg => [...svg.querySelectorAll('text')]
+          .filter(t => t.textContent.trim())
+          .filter(t => { for (let e = t; e && e !== svg; e = e.parentElement)
+                           if (Number(getComputedStyle(e).opacity) === 0) return false;
+                         return true; })
+          .map(t => { const r = t.getBoundingClientRect();
+                      const box = svg.getBoundingClientRect();
+                      return {text: t.textContent.trim(), x0: r.left, y0: r.top,
+                              x1: r.right, y1: r.bottom,
+                              inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5
+                                      && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5};
+                    })"""
+    )
+
+
+def overlapping(texts: list[dict], tolerance: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs of drawn texts whose boxes cross each other."""
+    pairs = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if (
+                min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > tolerance
+                and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > tolerance
+            ):
+                pairs.append((a["text"], b["text"]))
+    return pairs
+
+
+# Data grids are drawn on canvases: every text drawn on any canvas of the page (on screen or
+# off screen) is logged in ``window.__drawnTexts`` (``drawn_texts``), emptied by
+# ``forget_drawn_texts``. Add with ``context.add_init_script(RECORD_DRAWN_TEXT)``.
+RECORD_DRAWN_TEXT = """(() => {
+  window.__drawnTexts = [];
+  for (const name of ['CanvasRenderingContext2D', 'OffscreenCanvasRenderingContext2D']) {
+    const proto = window[name] && window[name].prototype;
+    if (!proto) continue;
+    const fill = proto.fillText;
+    proto.fillText = function (text, ...rest) {
+      window.__drawnTexts.push(String(text));
+      return fill.call(this, text, ...rest);
+    };
+  }
+})();"""
+
+
+def drawn_texts(page) -> list[str]:
+    return page.evaluate("() => window.__drawnTexts || []")
+
+
+def forget_drawn_texts(page) -> None:
+    page.evaluate("() => { window.__drawnTexts = []; }")

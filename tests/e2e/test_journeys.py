@@ -237,7 +237,11 @@ def test_lead_journey_from_preset_to_exported_csv(
     go_to(page, "Candidatures", "Candidatures")
     add_candidates(page, list(DESIGNED))
     continue_after_prequalification(page, list(DESIGNED))
-    overview = {r["Candidat·e"]: r for r in grid_rows(page.get_by_test_id("stDataFrame").first)}
+    # The grid's accessible table follows the drawing a moment later: wait for the last change.
+    overview_grid = page.get_by_test_id("stDataFrame").first
+    last = list(DESIGNED)[-1]
+    expect(overview_grid.locator("tbody tr").filter(has_text=last)).to_contain_text(INTRA)
+    overview = {r["Candidat·e"]: r for r in grid_rows(overview_grid)}
     assert {name: overview[name]["Étape"] for name in DESIGNED} == dict.fromkeys(DESIGNED, INTRA)
 
     sign_in(page, "Karim Évaluateur")
