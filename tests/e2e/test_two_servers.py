@@ -97,15 +97,19 @@ def weight_slider(page, label: str):
     return panel.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
 
 
+def shown_weight(slider) -> float:
+    """The weight a slider shows (its options are French-written values: « 2,5 »)."""
+    return float(slider.get_attribute("aria-valuetext").replace(",", "."))
+
+
 def set_slider(page, label: str, value: float) -> None:
-    """Move a weight slider with the keyboard: focus it, then step from its current value."""
+    """Move a weight slider with the keyboard: focus it, then step (0,1 a step) to the value."""
     slider = weight_slider(page, label)
     slider.focus()
-    current = float(slider.input_value())
-    steps = round((value - current) / 0.1)
+    steps = round((value - shown_weight(slider)) / 0.1)
     for _ in range(abs(steps)):
         slider.press("ArrowRight" if steps > 0 else "ArrowLeft")
-    expect(slider).to_have_value(f"{value:g}")
+    expect(slider).to_have_attribute("aria-valuetext", f"{value:g}".replace(".", ","))
 
 
 def save_weights(page) -> None:
@@ -154,7 +158,7 @@ def test_two_servers_two_people_one_brief_nothing_lost(two_servers, new_page, sh
     with rerun(karim.page):
         karim.page.get_by_role("button", name="Recharger le cadrage").click()
     karim.page.get_by_role("tab", name="Pondérations").click()
-    expect(weight_slider(karim.page, "Recherche usager")).to_have_value("2.8")
+    expect(weight_slider(karim.page, "Recherche usager")).to_have_attribute("aria-valuetext", "2,8")
 
 
 def rate_everything(page, server: StreamlitServer, who: str, rating: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from selection.storage import backup as backup_io
 from tests.e2e.conftest import (
     RECORD_DRAWN_TEXT,
     BrowserPage,
@@ -122,18 +121,8 @@ def test_a_row_added_to_the_brief_grid_is_empty_then_saved(
     browser_page.console.assert_clean()
 
 
-# The backup service (selection/services/data.py) calls storage functions that the storage rework
-# brings (BackupPart, export_parts, restore); until they are there, no backup can be taken or
-# restored at all (tests/integration/test_backup.py fails the same way). The test runs as soon
-# as they are.
-RESTORE_READY = all(hasattr(backup_io, name) for name in ("BackupPart", "export_parts", "restore"))
-
-
-@pytest.mark.skipif(
-    not RESTORE_READY, reason="storage.backup lacks BackupPart/export_parts/restore"
-)
 def test_a_restored_backup_is_chosen_in_the_sidebar_at_once(
-    app_server: StreamlitServer, browser_page: BrowserPage
+    app_server: StreamlitServer, browser_page: BrowserPage, tmp_path
 ) -> None:
     page = browser_page.page
     open_app(page, app_server.url)
@@ -143,7 +132,10 @@ def test_a_restored_backup_is_chosen_in_the_sidebar_at_once(
     go_to_page(page, "Données")
     with page.expect_download() as info:
         page.get_by_role("button", name="Sauvegarder « Recrutement sauvegardé »").click()
-    backup = info.value.path()
+    # Saved under its own name: the file picker only takes « .json » files.
+    backup = tmp_path / info.value.suggested_filename
+    info.value.save_as(backup)
+    assert backup.suffix == ".json"
 
     # Renamed after the backup: the restored copy is told apart by its title.
     go_to_page(page, "Cadrage")
@@ -164,13 +156,13 @@ def test_a_restored_backup_is_chosen_in_the_sidebar_at_once(
     assert_no_exception(page)
     expect(
         page.get_by_test_id("stSidebar").get_by_role("combobox", name=SIDEBAR_CHOICE)
-    ).to_have_value("Recrutement sauvegardé")
+    ).to_have_value("Recrutement sauvegardé (copie)")
     expect(
-        page.get_by_role("button", name="Sauvegarder « Recrutement sauvegardé »")
+        page.get_by_role("button", name="Sauvegarder « Recrutement sauvegardé (copie) »")
     ).to_be_visible()
     box = page.get_by_test_id("stSidebar").get_by_role("combobox", name=SIDEBAR_CHOICE)
     box.click()
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
-    assert {"Recrutement sauvegardé", "Recrutement renommé"} <= {o.strip() for o in options}
+    assert {"Recrutement sauvegardé (copie)", "Recrutement renommé"} <= {o.strip() for o in options}
     browser_page.console.assert_clean()
