@@ -74,7 +74,16 @@ WARMUP = 3
 MOVES = 20
 BLOCK = 5
 COLD_RUNS = 5
+FOLLOW_UPS = 5
 QUIET_MS = 400  # nothing redrawn for this long: the move is over
+# Several pages are measured side by side: none of them may be treated as a background page
+# (timers slowed down, rendering paused) while another one has the focus.
+BENCH_ARGS = [
+    *CHROMIUM_ARGS,
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
 CHART_DRAWN = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
 SETTLE_JS = (ROOT / "bench" / "settle.js").read_text(encoding="utf-8")
 DOCS = ROOT / "docs" / "performance.md"
@@ -159,53 +168,100 @@ class Move:
     settled: float  # key press → last chart or table update (or the end of the run, if later)
     idle: float  # key press → the page shows the run is over
     ranking: float | None  # key press → last update of the ranking chart and its table
+    follow_up: bool = False  # the follow-up sections were redrawn during this move
 
 
-def wait_settled(page) -> dict:
-    """Wait until no chart or table has been touched for QUIET_MS after the run ended, then
-    return the page's records (bench/settle.js)."""
+def wait_settled(page, run: bool = True) -> dict:
+    """Wait until no chart or table has been touched for QUIET_MS (after the run the key
+    started has ended, when ``run``), then return the page's records (bench/settle.js)."""
     page.wait_for_function(
-        """q => { const B = window.__bench;
-                  if (!(B.msg > B.key)) return false;
-                  const last = Math.max(B.idle, B.msg, B.chart, B.table);
-                  return performance.now() - last > q; }""",
-        arg=QUIET_MS,
+        """([q, run]) => { const B = window.__bench;
+                  if (run && !(B.msg > B.key)) return false;
+                  const last = Math.max(B.key, B.idle, B.msg, B.chart, B.table);
+                  return B.laid >= last && performance.now() - last > q; }""",
+        arg=[QUIET_MS, run],
         polling=50,
         timeout=120_000,
     )
-    return page.evaluate("() => JSON.parse(JSON.stringify(window.__bench))")
+    return page.evaluate(
+        "() => ({...JSON.parse(JSON.stringify(window.__bench)),"
+        " pause: window.__selectionPauseFired || 0, synced: window.__selectionBoardSynced || 0})"
+    )
 
 
 def settle_now(page) -> None:
     """Let whatever the page is still drawing finish (used before the first timed move)."""
     page.evaluate("() => { window.__bench.key = performance.now() - 1; }")
-    page.evaluate("() => { window.__bench.msg = performance.now(); }")
+    page.evaluate("() => { window.__bench.msg = window.__bench.laid = performance.now(); }")
     wait_settled(page)
 
 
-def timed_moves(page, slider, count: int) -> list[Move]:
+def timed_moves(page, slider, count: int, run: bool = True) -> list[Move]:
     """One slider step per move, away and back, so the weights stay where they were (away is
-    down unless the slider is at its minimum: a key at the end of the range starts no run)."""
+    down unless the slider is at its minimum: a key at the end of the range starts no run).
+    ``run``: the move starts a script run (a Streamlit slider); the meeting board redraws in
+    the browser and sends the weights to the server only once the sliders are let go."""
     moves = []
     slider.focus()
     at_min = float(slider.input_value()) <= float(slider.get_attribute("min"))
     away, back = ("ArrowRight", "ArrowLeft") if at_min else ("ArrowLeft", "ArrowRight")
     for i in range(count):
-        with rerun(page, timeout_ms=120_000):
-            page.keyboard.press(away if i % 2 == 0 else back)
-        b = wait_settled(page)
+        key = away if i % 2 == 0 else back
+        if run:
+            with rerun(page, timeout_ms=120_000):
+                page.keyboard.press(key)
+        else:
+            page.keyboard.press(key)
+        b = wait_settled(page, run)
         key = b["key"]
-        ranking = [b["byKey"][k] for k in RANKING_KEYS if k in b["byKey"]]
-        ranking = [t for t in ranking if t > key]
-        end_of_run = max(b["idle"], b["msg"])
+        ranking = [t for t in (b["chart"], b["table"]) if t > key] if not run else []
+        ranking += [b["byKey"][k] for k in RANKING_KEYS if b["byKey"].get(k, 0) > key]
+        end_of_run = max(b["idle"], b["msg"]) if run else key
         moves.append(
             Move(
-                settled=(max(end_of_run, b["chart"], b["table"]) - key) / 1000,
+                # the page laid out after the last update (or the end of the run)
+                settled=(b["laid"] - key) / 1000,
                 idle=(end_of_run - key) / 1000,
                 ranking=(max(ranking) - key) / 1000 if ranking else None,
+                follow_up=b["pause"] > key or b["synced"] > key,
             )
         )
     return moves
+
+
+@dataclass
+class FollowUp:
+    fired: float  # key press → the page asks for the follow-up (the sliders were let go)
+    settled: float  # key press → last chart or table update of the follow-up
+    own: float  # the follow-up alone: request → last update
+
+
+def timed_follow_ups(page, slider, count: int) -> list[FollowUp]:
+    """Moves left alone: the board sends the weights to the server once the slider is let go,
+    and the sentence, robustness, gaps and evolution follow; time until they are drawn."""
+    out = []
+    slider.focus()
+    at_min = float(slider.input_value()) <= float(slider.get_attribute("min"))
+    away, back = ("ArrowRight", "ArrowLeft") if at_min else ("ArrowLeft", "ArrowRight")
+    for i in range(count):
+        page.keyboard.press(away if i % 2 == 0 else back)
+        page.wait_for_function(
+            "() => (window.__selectionBoardSynced || 0) > window.__bench.key", timeout=120_000
+        )
+        fired = page.evaluate("() => window.__selectionBoardSynced")
+        page.wait_for_function(
+            "f => window.__bench.msg > f", arg=fired, polling=50, timeout=120_000
+        )
+        b = wait_settled(page)
+        end = max(b["idle"], b["msg"], b["chart"], b["table"])
+        out.append(
+            FollowUp(
+                fired=(fired - b["key"]) / 1000,
+                settled=(end - b["key"]) / 1000,
+                own=(end - fired) / 1000,
+            )
+        )
+    return out
 
 
 def cpu_seconds(pid: int) -> float:
@@ -226,6 +282,8 @@ class Target:
     slider: object
     cdp: object
     moves: list[Move] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    runs: bool = True  # a move starts a script run (Streamlit sliders)
     server_cpu: float = 0.0
     browser_cpu: float = 0.0
 
@@ -235,7 +293,7 @@ class Target:
 
     def block(self, count: int) -> None:
         cpu0, task0 = cpu_seconds(self.server.process.pid), self.task_seconds()
-        self.moves += timed_moves(self.page, self.slider, count)
+        self.moves += timed_moves(self.page, self.slider, count, self.runs)
         self.server_cpu += cpu_seconds(self.server.process.pid) - cpu0
         self.browser_cpu += self.task_seconds() - task0
 
@@ -243,14 +301,17 @@ class Target:
 def open_target(browser, label: str, server: StreamlitServer, app: bool) -> Target:
     context, page = new_page(browser)
     open_app(page, server.url)
-    if app:
+    if app:  # the meeting board (ui/meeting_board.js)
         go_to_page(page, "Comparaison")
-    open_expander(page, "Pondérations (simulation")
-    slider = page.get_by_test_id("stSlider").first.get_by_role("slider")
+        page.locator(".sel-board details.sel-weights > summary").click()
+        slider = page.locator(".sel-board input[type=range]").first
+    else:
+        open_expander(page, "Pondérations (simulation")
+        slider = page.get_by_test_id("stSlider").first.get_by_role("slider")
     settle_now(page)
     cdp = context.new_cdp_session(page)
     cdp.send("Performance.enable")
-    return Target(label, server, context, page, slider, cdp)
+    return Target(label, server, context, page, slider, cdp, runs=not app)
 
 
 @dataclass
@@ -281,6 +342,8 @@ def bench_rerun(browser, workdir: Path, moves: int) -> RerunResult:
         for _ in range(moves // BLOCK):  # interleaved: all see the same machine state
             for target in targets:
                 target.block(BLOCK)
+        for target in targets[:2]:
+            target.follow_ups = timed_follow_ups(target.page, target.slider, FOLLOW_UPS)
         for target in targets:
             target.context.close()
     finally:
@@ -456,11 +519,15 @@ def rerun_section(result: RerunResult) -> list[str]:
         "",
         f"{len(bare.moves)} déplacements mesurés par page après {WARMUP} d'échauffement, en "
         f"blocs de {BLOCK} alternés entre les trois pages. Chronomètre : de l'appui sur la "
-        "touche à la **dernière mise à jour d'un graphique ou d'un tableau** dans le navigateur "
-        "(mutation du DOM dans un graphique Vega-Lite ou une grille de données, ou dessin sur "
-        f"leur canevas ; la mesure s'arrête après {QUIET_MS} ms sans aucune mise à jour), ou la "
-        "fin de l'exécution si elle est plus tardive. « Classement à jour » : dernière mise à "
-        "jour du graphique du classement et de son tableau.",
+        "touche à **la mise en page qui suit la dernière mise à jour d'un graphique ou d'un "
+        "tableau** (mutation du DOM dans un graphique Vega-Lite, une grille de données ou le "
+        "graphique et le tableau du tableau de bord des pondérations, ou dessin sur leur "
+        "canevas ; dans la tâche suivante, la page recalcule styles et mise en page, puis on "
+        "note l'heure), ou qui suit la fin de l'exécution si elle est plus tardive ; la mesure "
+        f"s'arrête après {QUIET_MS} ms sans aucune mise à jour. Chromium sans écran ne dessine "
+        "les images qu'à la demande : l'affichage lui-même n'est pas chronométré, pour aucune "
+        "page. « Classement à jour » : dernière mise à jour du graphique du classement et de "
+        "son tableau.",
         "",
         "| Page | tout à jour : médiane | min | 90e centile | classement à jour : médiane "
         "| rapport (médianes) | rapport (min) | CPU serveur / déplacement | CPU navigateur / "
@@ -476,6 +543,31 @@ def rerun_section(result: RerunResult) -> list[str]:
             f"{ms(statistics.median(ranking)) if ranking else '—'} | {ratio(med / bare_med)} | "
             f"{ratio(min(settled) / bare_min)} | {ms(t.server_cpu / len(t.moves))} | "
             f"{ms(t.browser_cpu / len(t.moves))} |"
+        )
+    lines += [
+        "",
+        "Déplacements pendant lesquels la suite (solidité, manques, évolution) a été redessinée : "
+        + ", ".join(
+            f"{t.label} {sum(m.follow_up for m in t.moves)} sur {len(t.moves)}"
+            for t in result.targets[:2]
+        )
+        + ".",
+        "",
+        f"**Après le dernier mouvement** ({FOLLOW_UPS} fois par page) : le tableau de bord "
+        "envoie les poids au serveur une fois le curseur lâché (pause de 600 ms ou perte du "
+        "focus), qui recalcule la phrase, la solidité, les manques et l'évolution.",
+        "",
+        "| Page | envoi des poids après la touche (médiane) | tout à jour après la touche : "
+        "médiane "
+        "| min | la suite seule : médiane | min |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in result.targets[:2]:
+        f = t.follow_ups
+        lines.append(
+            f"| {t.label} | {ms(statistics.median(x.fired for x in f))} | "
+            f"{ms(statistics.median(x.settled for x in f))} | {ms(min(x.settled for x in f))} | "
+            f"{ms(statistics.median(x.own for x in f))} | {ms(min(x.own for x in f))} |"
         )
     seeded = statistics.median(m.settled for m in result.targets[0].moves) / bare_med
     demo = statistics.median(m.settled for m in result.targets[1].moves) / bare_med
@@ -598,7 +690,7 @@ def main() -> None:
     imports: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp, sync_playwright() as pw:
         workdir = Path(tmp)
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BENCH_ARGS)
         if "rerun" in parts:
             rerun_result = bench_rerun(browser, workdir, args.moves)
         if "cold" in parts:

@@ -14,14 +14,30 @@
     chart: 0, // last update of any chart (Vega-Lite element)
     table: 0, // last update of any data grid
     byKey: {}, // st-key-… class of the element container → last update
+    laid: 0, // style and layout done after the last of the above
     mutations: 0,
     draws: 0,
   });
-  const CHART = '[data-testid="stVegaLiteChart"]';
-  const TABLE = '[data-testid="stDataFrame"]';
+  // After any update, in the next task, force style and layout and note the time: the move
+  // ends once the page has laid out its last update (painting follows in the next frame, for
+  // every page alike; headless Chromium draws frames only on demand, so they cannot be timed).
+  let waiting = false;
+  const paintAfter = () => {
+    if (waiting) return;
+    waiting = true;
+    setTimeout(() => {
+      waiting = false;
+      void document.documentElement.offsetHeight;
+      B.laid = performance.now();
+    }, 0);
+  };
+  // Vega-Lite charts and data grids, and the meeting board's chart and table (drawn in HTML).
+  const CHART = '[data-testid="stVegaLiteChart"], .sel-board .sel-rank';
+  const TABLE = '[data-testid="stDataFrame"], .sel-board .sel-table-wrap';
 
   const keyClass = (el) => {
-    const holder = el.closest('[data-testid="stElementContainer"]');
+    // the element's own container, or a keyed container holding it (st.container(key=…))
+    const holder = el.closest('[class*="st-key-"]');
     if (!holder) return null;
     for (const c of holder.classList) if (c.startsWith("st-key-")) return c.slice(7);
     return null;
@@ -33,11 +49,19 @@
     if (!chart && !table) return;
     if (chart) B.chart = now;
     else B.table = now;
+    paintAfter();
     const k = keyClass(chart || table);
     if (k) B.byKey[k] = now;
   };
 
-  document.addEventListener("keydown", () => (B.key = performance.now()), true);
+  document.addEventListener(
+    "keydown",
+    () => {
+      B.key = performance.now();
+      paintAfter();
+    },
+    true,
+  );
 
   // A fast run may go running → notRunning within one React commit (no attribute change):
   // the server's last message of the run is the other end of the run.
@@ -45,7 +69,18 @@
   window.WebSocket = class extends NativeWebSocket {
     constructor(...args) {
       super(...args);
-      this.addEventListener("message", () => (B.msg = performance.now()));
+      this.addEventListener("message", (e) => {
+        B.msg = performance.now();
+        paintAfter();
+        if (B.msg > B.key && !(B.firstMsg > B.key)) B.firstMsg = B.msg;
+        B.msgCount = (B.msgCount || 0) + 1;
+      });
+      const send = this.send.bind(this);
+      this.send = (data) => {
+        const now = performance.now();
+        if (now > B.key && !(B.sent > B.key)) B.sent = now;
+        return send(data);
+      };
     }
   };
 
@@ -60,6 +95,7 @@
         el.getAttribute("data-test-script-state") === "notRunning"
       ) {
         B.idle = now;
+        paintAfter();
         continue;
       }
       B.mutations += 1;

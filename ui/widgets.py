@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.services.access import Conflict
 from selection.services.errors import UserError
 from selection.services.text import md
+
+if TYPE_CHECKING:  # charts may be Altair objects; importing Altair costs a cold start ~0.2 s
+    import altair as alt
 
 
 def show_chart(chart: alt.TopLevelMixin | dict, container: DeltaGenerator | None = None) -> None:
@@ -91,3 +94,96 @@ def reloader(name: str) -> Callable[[], None]:
         st.session_state[f"_{name}_version"] = version + 1
 
     return bump
+
+
+# --- follow-up after a pause (decision meeting) ---------------------------------------------
+
+_AFTER_PAUSE_JS = """
+export default function ({ data, setTriggerValue }) {
+  // One timer per name, restarted at every render: it fires once the data has not changed
+  // for `quiet` ms (the sliders were let go), and only when the follow-up is out of date.
+  const timers = (window.__selectionPauseTimers ||= new Map());
+  clearTimeout(timers.get(data.name));
+  timers.delete(data.name);
+  if (!data.pending) return;
+  timers.set(
+    data.name,
+    setTimeout(() => {
+      timers.delete(data.name);
+      window.__selectionPauseFired = performance.now();
+      setTriggerValue("pause", data.version);
+    }, data.quiet),
+  );
+}
+"""
+_after_pause_component: Any = None
+
+
+def after_pause(
+    name: str, version: str, pending: bool, on_pause: Callable[[], None], quiet_ms: int = 800
+) -> None:
+    """Call ``on_pause`` (a widget callback: it may ``st.rerun("<fragment key>")``) once
+    ``version`` has stayed the same for ``quiet_ms`` in the browser, if ``pending``. Put it in
+    a fragment that reruns on every slider move: slow parts of a page then follow when the
+    person lets go of the sliders instead of delaying each move. Draws nothing."""
+    global _after_pause_component
+    if _after_pause_component is None:
+        _after_pause_component = st.components.v2.component(
+            "selection_after_pause", js=_AFTER_PAUSE_JS
+        )
+    _after_pause_component(
+        key=f"after_pause_{name}",
+        data={"name": name, "version": version, "pending": pending, "quiet": quiet_ms},
+        on_pause_change=on_pause,
+    )
+
+
+_heap_settled = False
+
+
+def settle_heap() -> None:
+    """Move every object alive now (modules, libraries, the app's own objects) out of the
+    garbage collector's reach, once per process. Streamlit runs a full collection after every
+    script run — every slider move — and most of its cost is walking these long-lived
+    objects (about 60 ms here); newer objects are still collected as before."""
+    global _heap_settled
+    if not _heap_settled:
+        import gc
+
+        gc.collect()
+        gc.freeze()
+        _heap_settled = True
+
+
+# --- the decision meeting's weight board ----------------------------------------------------
+
+_UI_DIR = Path(__file__).resolve().parent
+_meeting_board_component: Any = None
+
+
+def meeting_board(data: dict[str, Any], *, key: str) -> Any:
+    """The weight sliders, ranking chart and ranking table of the decision meeting, redrawn in
+    the browser on every slider input (ui/meeting_board.js). ``data``: built by
+    ``services.meeting.board_data``. Returns the component's result: ``.weights`` (the weights
+    on screen once the sliders are let go, None until then) and ``.save`` (set on the run
+    where « Enregistrer » was clicked, with the weights to save, as JSON)."""
+    global _meeting_board_component
+    if _meeting_board_component is None:
+        _meeting_board_component = st.components.v2.component(
+            "selection_meeting_board",
+            html='<div class="sel-board"></div>',
+            css=(_UI_DIR / "meeting_board.css").read_text(encoding="utf-8"),
+            js=(_UI_DIR / "meeting_board.js").read_text(encoding="utf-8"),
+            isolate_styles=False,
+        )
+    return _meeting_board_component(
+        key=key,
+        data=data,
+        default={"weights": None},
+        on_weights_change=_noop,
+        on_save_change=_noop,
+    )
+
+
+def _noop() -> None:
+    """A callback that does nothing: the rerun the component asks for is the point."""
