@@ -110,8 +110,11 @@ if closed:
                 reason = st.text_input(
                     "Raison (inscrite au journal)",
                     placeholder="Ex. : l'évaluatrice est absente deux semaines",
+                    key="open_debrief_reason",
                 )
-                if st.form_submit_button("Ouvrir la discussion de cette étape"):
+                if st.form_submit_button(
+                    "Ouvrir la discussion de cette étape", key="open_debrief_submit"
+                ):
                     chosen = closed[pair]
                     done, _ = attempt(
                         ratings.open_debrief,

@@ -41,14 +41,18 @@ function frNumber(value, decimals) {
   return (negative ? "-" : "") + whole + (frac !== undefined ? "," + frac : "");
 }
 
+// A figure as it is written: rounded to 9 decimals first (analysis/meeting.py, SHOWN_DECIMALS),
+// so the order in which a sum was added up never decides how 5,45 is written.
+const shown = (value) => Number(value.toFixed(9));
+
 const frPercent = (share) =>
-  share === null || !Number.isFinite(share) ? "—" : `${frNumber(share * 100, 0)}${NNBSP}%`;
+  share === null || !Number.isFinite(share) ? "—" : `${frNumber(shown(share) * 100, 0)}${NNBSP}%`;
 
 function formatScore(value, view) {
   if (value === null || !Number.isFinite(value)) return "—";
   if (view === "moyenne") return frPercent(value);
-  if (view === "matrice") return frNumber(value, 1);
-  return frNumber(value, 0);
+  if (view === "matrice") return frNumber(shown(value), 1);
+  return frNumber(shown(value), 0);
 }
 
 // numpy.rint: halves to even
@@ -167,7 +171,8 @@ function chartHtml(board, list, top) {
       }
       start += value;
     });
-    const [, low, high] = r[view];
+    const low = view === "valides" ? shown : r[view][1];
+    const high = r[view][2];
     if (r.cand.rated && Number.isFinite(low) && Number.isFinite(high))
       segs.push(`<span class="sel-int" style="left:${pct(low, top)};width:${pct(high - low, top)}"></span>`);
     if (r.cand.rated && Number.isFinite(shown))
@@ -189,8 +194,28 @@ function chartHtml(board, list, top) {
   );
 }
 
-function tableHtml(board, list) {
+// The table's cells, as selection/analysis/meeting.display_table writes them.
+function tableCells(board, list) {
   const view = board.view;
+  return list.map(({ r, rank, shown }) => {
+    // In the guide's view the interval starts at the points themselves (blank without a rating).
+    const low = view === "valides" ? shown : r[view][1];
+    const high = r[view][2];
+    return [
+      rank === null ? "—" : String(rank),
+      r.cand.name,
+      formatScore(shown, view),
+      `${formatScore(low, view)} – ${formatScore(high, view)}`,
+      frPercent(r.coverage),
+      r.cand.mustHaveLabel,
+      r.cand.signals,
+      r.cand.stage,
+      r.cand.status,
+    ];
+  });
+}
+
+function tableHtml(board, list) {
   const h = board.headers;
   const head =
     `<tr><th scope="col">Rang</th><th scope="col">Candidat·e</th>` +
@@ -199,19 +224,20 @@ function tableHtml(board, list) {
     `<th scope="col" title="${esc(board.help.couverture)}">Couverture</th>` +
     `<th scope="col">Critères obligatoires</th><th scope="col">Signaux</th>` +
     `<th scope="col">Étape</th><th scope="col">Statut</th></tr>`;
-  const body = list
-    .map(({ r, rank, shown }) => {
-      const [, low, high] = r[view];
-      return (
-        `<tr><td>${rank === null ? "—" : rank}</td><th scope="row">${esc(r.cand.name)}</th>` +
-        `<td>${esc(formatScore(shown, view))}</td>` +
-        `<td>${esc(formatScore(low, view))} – ${esc(formatScore(high, view))}</td>` +
-        `<td>${esc(frPercent(r.coverage))}</td><td>${esc(r.cand.mustHaveLabel)}</td>` +
-        `<td>${esc(r.cand.signals)}</td><td>${esc(r.cand.stage)}</td><td>${esc(r.cand.status)}</td></tr>`
-      );
-    })
+  const body = tableCells(board, list)
+    .map(
+      ([rank, name, ...rest]) =>
+        `<tr><td>${esc(rank)}</td><th scope="row">${esc(name)}</th>` +
+        rest.map((cell) => `<td>${esc(cell)}</td>`).join("") +
+        "</tr>"
+    )
     .join("");
   return `<table class="sel-table"><thead>${head}</thead><tbody>${body}</tbody></table>`;
+}
+
+// The ranking table for these weights (tests compare it with the server's).
+function boardTable(board, weights) {
+  return tableCells(board, ranked(board, score(board, weights), board.view));
 }
 
 function slidersHtml(board, weights) {
@@ -355,4 +381,4 @@ function listen(root) {
 }
 
 // For tests (node): the arithmetic and formatting, without a page.
-export { fixed, frNumber, frPercent, formatScore, score, ranked };
+export { boardTable, fixed, formatScore, frNumber, frPercent, ranked, score };

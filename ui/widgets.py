@@ -96,48 +96,6 @@ def reloader(name: str) -> Callable[[], None]:
     return bump
 
 
-# --- follow-up after a pause (decision meeting) ---------------------------------------------
-
-_AFTER_PAUSE_JS = """
-export default function ({ data, setTriggerValue }) {
-  // One timer per name, restarted at every render: it fires once the data has not changed
-  // for `quiet` ms (the sliders were let go), and only when the follow-up is out of date.
-  const timers = (window.__selectionPauseTimers ||= new Map());
-  clearTimeout(timers.get(data.name));
-  timers.delete(data.name);
-  if (!data.pending) return;
-  timers.set(
-    data.name,
-    setTimeout(() => {
-      timers.delete(data.name);
-      window.__selectionPauseFired = performance.now();
-      setTriggerValue("pause", data.version);
-    }, data.quiet),
-  );
-}
-"""
-_after_pause_component: Any = None
-
-
-def after_pause(
-    name: str, version: str, pending: bool, on_pause: Callable[[], None], quiet_ms: int = 800
-) -> None:
-    """Call ``on_pause`` (a widget callback: it may ``st.rerun("<fragment key>")``) once
-    ``version`` has stayed the same for ``quiet_ms`` in the browser, if ``pending``. Put it in
-    a fragment that reruns on every slider move: slow parts of a page then follow when the
-    person lets go of the sliders instead of delaying each move. Draws nothing."""
-    global _after_pause_component
-    if _after_pause_component is None:
-        _after_pause_component = st.components.v2.component(
-            "selection_after_pause", js=_AFTER_PAUSE_JS
-        )
-    _after_pause_component(
-        key=f"after_pause_{name}",
-        data={"name": name, "version": version, "pending": pending, "quiet": quiet_ms},
-        on_pause_change=on_pause,
-    )
-
-
 _heap_settled = False
 
 

@@ -33,14 +33,32 @@ def weights_changed(criteria: Sequence[Criterion], weights: Mapping[str, float])
     return any(abs(weights.get(c.id, c.weight) - c.weight) > WEIGHT_TOLERANCE for c in criteria)
 
 
+# Figures are rounded to this many decimals before they are written, so the order in which a
+# sum was added up (numpy's dot products here, plain loops in the browser's weight board) never
+# decides how a value such as 5,45 is written.
+SHOWN_DECIMALS = 9
+
+
+def shown(value: float) -> float:
+    """A figure as it is written: rounded to SHOWN_DECIMALS (see ui/meeting_board.js, same)."""
+    return round(float(value), SHOWN_DECIMALS)
+
+
+def share_text(share: float) -> str:
+    """A share written as a percentage (« 79 % »), from its rounded value."""
+    if share is None or np.isnan(share):
+        return "—"
+    return fr_percent(shown(share))
+
+
 def format_score(value: float, view: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "—"
     if view == "moyenne":
-        return fr_percent(value)
+        return share_text(value)
     if view == "matrice":
-        return fr_number(value, 1)
-    return fr_number(value, 0)
+        return fr_number(shown(value), 1)
+    return fr_number(shown(value), 0)
 
 
 # Must-have state, short, for the ranking table and badges (MUST_HAVE_STATUS has the long form).
@@ -112,7 +130,7 @@ def display_table(
             f"{format_score(lo, view)} – {format_score(hi, view)}"
             for lo, hi in zip(ranked[low_col], ranked[high_col], strict=True)
         ],
-        "Couverture": [fr_percent(v) for v in ranked["couverture"]],
+        "Couverture": [share_text(v) for v in ranked["couverture"]],
     }
     if first_probability is not None:
         columns["Probabilité d'être en tête"] = [
@@ -145,7 +163,7 @@ def contribution_table(comparison: Comparison, view: str) -> pd.DataFrame:
     rows = _ranked_rows(comparison, view)
     columns: dict[str, list[str]] = {
         "Candidat·e": [names[i] for i in rows],
-        "Couverture": [fr_percent(coverage[ids[i]]) for i in rows],
+        "Couverture": [share_text(coverage[ids[i]]) for i in rows],
     }
     for k, label in enumerate(numbered_labels(list(comparison.weights.index))):
         columns[label] = [

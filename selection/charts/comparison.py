@@ -1,6 +1,8 @@
 """Charts of the decision meeting, as plain Vega-Lite. Each one is read together with a table.
 
-Every chart is a **template** built once (cached by what shapes it: the view, the criteria) and
+The ranking itself is drawn by the weight board in the browser (ui/meeting_board.js), which
+reads its colours and label threshold from here (``palette_for``, ``ink_for``, ``LABEL_SHARE``).
+Every other chart is a **template** built once (cached by what shapes it: the view, the criteria) and
 **named datasets** filled on each run (``theme.with_data``). Candidates are ordered by a field of
 the data (``tri``), never by a list of names in the spec, and every conditional part of a chart
 is decided in the data: when the weights move, the spec Streamlit sends is byte for byte the same
@@ -17,20 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from html import escape
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from selection.analysis.meeting import (
-    contribution_matrix,
-    format_score,
     numbered_labels,
-    row_ids,
-    unique_names,
 )
-from selection.analysis.scoring import DISAGREEMENT_SPREAD, VIEW_COLUMNS, Comparison
+from selection.analysis.scoring import DISAGREEMENT_SPREAD, Comparison
 from selection.charts.theme import (
     GREY_MUTED,
     GREY_SECONDARY,
@@ -42,7 +39,6 @@ from selection.charts.theme import (
     vega_spec,
     with_data,
 )
-from selection.domain.formatting import NNBSP, fr_number
 from selection.domain.stages import STAGE_BY_CODE, STAGES
 
 VIEW_AXIS: dict[str, tuple[str, str]] = {
@@ -123,183 +119,6 @@ def _rows(columns: dict[str, Sequence[Any] | np.ndarray]) -> list[dict[str, Any]
 
 
 # --- ranking ---------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def ranking_template(view: str, criteria: tuple[str, ...]) -> Spec:
-    """Ranked horizontal bars stacked by criterion contribution (numbered criteria), the
-    [worst, best] interval the missing evidence allows as a whisker and the score as a tick.
-    ``criteria``: the numbered criterion labels, in brief order.
-
-    Segment ends are computed in the data (``debut``, ``fin``), and only segments wide enough
-    carry a number (dataset ``etiquettes``): the browser has no stacking to redo on a move."""
-    title, fmt = VIEW_AXIS[view]
-    y = _y_by_rank()
-    x_scale: dict[str, Any] = {"domain": [0, 1]} if view == "moyenne" else {"zero": True}
-    x = {
-        "field": "debut",
-        "type": "quantitative",
-        "scale": x_scale,
-        "axis": fr_axis_dict(title, fmt),
-    }
-    body = {
-        "height": {"step": 30},
-        "layer": [
-            {
-                "data": {"name": "apports"},
-                "mark": {"type": "bar", "stroke": "white", "strokeWidth": 1},
-                "encoding": {
-                    "y": y,
-                    "x": x,
-                    "x2": {"field": "fin"},
-                    "color": {
-                        "field": "critere",
-                        "type": "nominal",
-                        "scale": {"domain": list(criteria), "range": palette_for(len(criteria))},
-                        "legend": {
-                            "title": "Critère",
-                            "orient": "bottom",
-                            "direction": "vertical",
-                            "columns": 1,
-                            "labelLimit": 300,
-                            "symbolType": "square",
-                        },
-                    },
-                    "tooltip": [
-                        {"field": "candidat", "type": "nominal", "title": "Candidat·e"},
-                        {"field": "critere", "type": "nominal", "title": "Critère"},
-                        {"field": "texte", "type": "nominal", "title": "Apport"},
-                    ],
-                },
-            },
-            {
-                "data": {"name": "etiquettes"},
-                "mark": {
-                    "type": "text",
-                    "align": "right",
-                    "baseline": "middle",
-                    "dx": -3,
-                    "fontSize": 11,
-                },
-                "encoding": {
-                    "y": y,
-                    "x": {"field": "fin", "type": "quantitative"},
-                    "text": {"field": "numero", "type": "nominal"},
-                    "color": INK,
-                },
-            },
-            {
-                "data": {"name": "intervalles"},
-                "mark": {"type": "rule", "color": GREY_TEXT, "strokeWidth": 2},
-                "encoding": {
-                    "y": y,
-                    "x": {"field": "bas", "type": "quantitative"},
-                    "x2": {"field": "haut"},
-                    "tooltip": [
-                        {"field": "candidat", "type": "nominal", "title": "Candidat·e"},
-                        {"field": "texte_score", "type": "nominal", "title": "Score"},
-                        {
-                            "field": "texte_intervalle",
-                            "type": "nominal",
-                            "title": "Pire – meilleur",
-                        },
-                    ],
-                },
-            },
-            {
-                "data": {"name": "intervalles"},
-                "mark": {"type": "tick", "color": GREY_TEXT, "thickness": 2, "size": 14},
-                "encoding": {"y": y, "x": {"field": "score", "type": "quantitative"}},
-            },
-        ],
-    }
-    return Spec(
-        vega_spec(
-            body,
-            f"Classement des candidatures ({title}) : barres empilées par critère numéroté, "
-            "trait de l'intervalle pire – meilleur cas, repère du score ; les valeurs sont dans "
-            "le tableau sous le graphique.",
-        )
-    )
-
-
-def ranking_data(comparison: Comparison, view: str) -> dict[str, list[dict[str, Any]]]:
-    """The three datasets of the ranking chart for one set of weights: the segments (only those
-    with a width, and one empty segment for whoever has none, so every name keeps its row), the
-    numbers written on the wide ones, and each person's score and interval."""
-    score_col, low_col, high_col = VIEW_COLUMNS[view]
-    table = comparison.ranked(view)
-    names = unique_names(comparison)
-    ids = row_ids(comparison)
-    order = {cid: i for i, cid in enumerate(table["candidate_id"])}
-    tri_of_row = np.array([order.get(cid, len(order)) for cid in ids])
-    missing = np.isnan(comparison.means.to_numpy(dtype=float))
-    part = contribution_matrix(comparison, view)  # rows in comparison.means order
-    labels = numbered_labels(list(comparison.weights.index))
-    n_crit = part.shape[1]
-    ends = np.cumsum(part, axis=1)
-    starts = ends - part
-    shown = part > 0
-    shown[~shown.any(axis=1), 0] = True  # nothing to stack: one empty segment keeps the row
-    rows, cols = np.nonzero(shown)
-    inks = [ink_for(c) for c in palette_for(n_crit)]
-    apports = _rows(
-        {
-            "candidat": [names[i] for i in rows],
-            "tri": tri_of_row[rows],
-            "critere": [labels[k] for k in cols],
-            "debut": starts[rows, cols],
-            "fin": ends[rows, cols],
-            "texte": [
-                "non évalué" if missing[i, k] else format_score(part[i, k], view)
-                for i, k in zip(rows.tolist(), cols.tolist(), strict=True)
-            ],
-        }
-    )
-    wide = part >= LABEL_SHARE * _axis_max(comparison, view)
-    rows, cols = np.nonzero(wide)
-    labelled = _rows(
-        {
-            "candidat": [names[i] for i in rows],
-            "tri": tri_of_row[rows],
-            "numero": [str(k + 1) for k in cols],
-            "fin": ends[rows, cols],
-            "encre": [inks[k] for k in cols],
-        }
-    )
-    by_id = dict(zip(ids, names, strict=True))
-    score = table[score_col].to_numpy(dtype=float)
-    low = table[low_col].to_numpy(dtype=float)
-    high = table[high_col].to_numpy(dtype=float)
-    intervals = _rows(
-        {
-            "candidat": [by_id[cid] for cid in table["candidate_id"]],
-            "tri": list(range(len(table))),
-            "score": score,
-            "bas": low,
-            "haut": high,
-            "texte_score": [format_score(v, view) for v in score],
-            "texte_intervalle": [
-                f"{format_score(lo, view)} – {format_score(hi, view)}"
-                for lo, hi in zip(low, high, strict=True)
-            ],
-        }
-    )
-    return {"apports": apports, "etiquettes": labelled, "intervalles": intervals}
-
-
-def _axis_max(comparison: Comparison, view: str) -> float:
-    if view == "moyenne":
-        return 1.0
-    if view == "matrice":
-        return float(comparison.weights.sum()) * 3 or 1.0
-    return float(comparison.levels.sum()) or 1.0
-
-
-def ranking_chart(comparison: Comparison, view: str = "moyenne") -> Spec:
-    """The ranking chart of one comparison: template and data."""
-    labels = tuple(numbered_labels(list(comparison.weights.index)))
-    return Spec(with_data(ranking_template(view, labels), **ranking_data(comparison, view)))
 
 
 # --- probability of leading ------------------------------------------------------------------
@@ -781,128 +600,3 @@ def calibration_chart(frame: pd.DataFrame) -> Spec:
         }
     )
     return Spec(with_data(calibration_template(), calibration=data))
-
-
-# --- ranking as HTML (the slider path) --------------------------------------------------------
-
-RANKING_CSS = """<style>
-.sel-rank{margin:0 0 .25rem 0;font-size:.875rem;color:#161616}
-.sel-rank-row,.sel-rank-axis{display:grid;grid-template-columns:minmax(5.5rem,11rem) minmax(0,1fr) 4rem;
-  align-items:center;column-gap:.5rem}
-.sel-rank-row{height:28px}
-.sel-rank-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;text-align:right;color:#3A3A3A}
-.sel-rank-track{position:relative;height:22px;
-  background-image:linear-gradient(to right,#DDDDDD 1px,transparent 1px);background-size:10% 100%}
-.sel-seg{position:absolute;top:0;bottom:0;box-sizing:border-box;border-right:1px solid #fff;
-  overflow:hidden;font-size:11px;line-height:22px;text-align:right;padding-right:3px}
-.sel-int{position:absolute;top:10px;height:2px;background:#161616}
-.sel-tick{position:absolute;top:3px;width:2px;height:16px;margin-left:-1px;background:#161616}
-.sel-rank-score{font-variant-numeric:tabular-nums;white-space:nowrap}
-.sel-rank-axis{height:1.5rem;color:#3A3A3A;font-size:.75rem}
-.sel-rank-axis .sel-rank-track{background:none;height:1.5rem;border-top:1px solid #666666}
-.sel-rank-axis span.sel-t{position:absolute;top:2px;transform:translateX(-50%);white-space:nowrap}
-.sel-rank-axis span.sel-t:first-child{transform:none}
-.sel-rank-axis span.sel-t:last-child{transform:translateX(-100%)}
-.sel-rank-title{text-align:center;color:#161616;font-size:.75rem;margin:.1rem 0 .4rem 0}
-.sel-legend{display:flex;flex-wrap:wrap;gap:.2rem 1rem;list-style:none;padding:0;margin:.25rem 0 0 0;
-  font-size:.8125rem;color:#3A3A3A}
-.sel-legend li{display:flex;align-items:center;gap:.35rem;margin:0}
-.sel-sw{width:12px;height:12px;flex:none;display:inline-block}
-@media (max-width:600px){.sel-rank-row,.sel-rank-axis{grid-template-columns:5.5rem minmax(0,1fr) 3rem}}
-</style>"""
-
-
-def _pct(value: float, top: float) -> str:
-    share = 0.0 if not np.isfinite(value) or top <= 0 else min(max(value / top, 0.0), 1.0)
-    return f"{share * 100:.2f}%"
-
-
-def _ticks(view: str, top: float) -> list[tuple[float, str]]:
-    if view == "moyenne":
-        return [(v / 100, f"{v}{NNBSP}%") for v in range(0, 101, 20)]
-    step = max(1.0, float(np.ceil(top / 5)))
-    values = list(np.arange(0, top + 1e-9, step))
-    if values[-1] < top - 1e-9:
-        values.append(top)
-    return [(float(v), fr_number(float(v), 0 if view == "valides" else 1)) for v in values]
-
-
-def ranking_html(comparison: Comparison, view: str = "moyenne") -> str:
-    """The ranking chart drawn in HTML: one row per person in the view's order, a segment per
-    criterion (its number written on it when it is wide enough, its name and value on hover),
-    the [worst, best] interval as a black line, the score as a tick and in figures, and the
-    must-have badge beside the name. Percent widths: it fits any screen width. It is a picture
-    for assistive technologies (its description says where the figures are)."""
-    title, _ = VIEW_AXIS[view]
-    score_col, low_col, high_col = VIEW_COLUMNS[view]
-    table = comparison.ranked(view)
-    names = dict(zip(row_ids(comparison), unique_names(comparison), strict=True))
-    row_of = {cid: i for i, cid in enumerate(row_ids(comparison))}
-    part = contribution_matrix(comparison, view)
-    missing = np.isnan(comparison.means.to_numpy(dtype=float))
-    labels = numbered_labels(list(comparison.weights.index))
-    colours = palette_for(len(labels))
-    inks = [ink_for(c) for c in colours]
-    top = _axis_max(comparison, view)
-    rows = []
-    for cid, score, low, high, state, rated in zip(
-        table["candidate_id"],
-        table[score_col].to_numpy(dtype=float),
-        table[low_col].to_numpy(dtype=float),
-        table[high_col].to_numpy(dtype=float),
-        table["obligatoires"],
-        table["nb_notes"].to_numpy(),
-        strict=True,
-    ):
-        i = row_of[cid]
-        start = 0.0
-        segs = []
-        for k, value in enumerate(part[i].tolist()):
-            if value > 0:
-                hint = escape(
-                    f"{labels[k]} : "
-                    + ("non évalué" if missing[i, k] else format_score(value, view))
-                )
-                number = str(k + 1) if value >= LABEL_SHARE * top else ""
-                segs.append(
-                    f'<span class="sel-seg" style="left:{_pct(start, top)};'
-                    f'width:{_pct(value, top)};background:{colours[k]};color:{inks[k]}" '
-                    f'title="{hint}">{number}</span>'
-                )
-            start += value
-        if rated and np.isfinite(low) and np.isfinite(high):
-            segs.append(
-                f'<span class="sel-int" style="left:{_pct(low, top)};'
-                f'width:{_pct(high - low, top)}"></span>'
-            )
-        if rated and np.isfinite(score):
-            segs.append(f'<span class="sel-tick" style="left:{_pct(score, top)}"></span>')
-        badge = {"bloquant": " ⛔", "a_confirmer": " ❓"}.get(state, "") if rated else ""
-        name = escape(names[cid])
-        rows.append(
-            f'<div class="sel-rank-row"><span class="sel-rank-name" title="{name}">{name}'
-            f"{badge}</span>"
-            f'<span class="sel-rank-track">{"".join(segs)}</span>'
-            f'<span class="sel-rank-score">{escape(format_score(score, view))}</span></div>'
-        )
-    ticks = "".join(
-        f'<span class="sel-t" style="left:{_pct(v, top)}">{escape(t)}</span>'
-        for v, t in _ticks(view, top)
-    )
-    legend = "".join(
-        f'<li><span class="sel-sw" style="background:{c}"></span>{escape(label)}</li>'
-        for c, label in zip(colours, labels, strict=True)
-    )
-    description = escape(
-        f"Classement des candidatures ({title}) : une barre par personne, découpée par critère "
-        "numéroté, avec l'intervalle pire – meilleur cas ; les valeurs sont dans le tableau "
-        "sous le graphique."
-    )
-    return (
-        f'<figure class="sel-rank" role="img" aria-label="{description}">'
-        + "".join(rows)
-        + f'<div class="sel-rank-axis"><span></span><span class="sel-rank-track">{ticks}'
-        "</span><span></span></div>"
-        f'<div class="sel-rank-title">{escape(title)}</div></figure>'
-        f'<ul class="sel-legend" aria-label="Critères (numéro et couleur)">{legend}</ul>'
-    )

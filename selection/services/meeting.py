@@ -51,6 +51,7 @@ gap_table = tables.gap_table
 meeting_gap_table = tables.meeting_gap_table
 numbered_labels = tables.numbered_labels
 spread_table = tables.spread_table
+MUST_HAVE_SHORT = tables.MUST_HAVE_SHORT
 PROBABILITY_COLUMNS = tables.PROBABILITY_COLUMNS
 FIGURE_HELP = tables.FIGURE_HELP
 DIALECTS = CSV_DIALECTS
