@@ -210,7 +210,11 @@ def meeting_fragment() -> None:
             meeting.contribution_table(comparison, score_view),
             hide_index=True,
             width="stretch",
-            column_config={"Couverture": st.column_config.TextColumn(help=HELP["couverture"])},
+            column_config={
+                "Candidat·e": st.column_config.TextColumn(width=150),
+                "Couverture": st.column_config.TextColumn(width=90, help=HELP["couverture"]),
+                **criterion_columns(),
+            },
         )
 
     st.header("Solidité du classement")
@@ -265,7 +269,18 @@ def meeting_fragment() -> None:
                 "désaccords forts et doutes notés — les points décisifs d'abord. La page "
                 "**Références** en tire le guide d'appel."
             )
-            st.table(meeting.meeting_gap_table(gaps))
+            st.markdown(
+                "\n\n".join(
+                    f"**{text(name)}**\n"
+                    + "\n".join(
+                        f"- *{text(criterion)}*"
+                        + (" — **décisif**" if decisive else "")
+                        + f" : {text(why)}"
+                        for criterion, decisive, why in items
+                    )
+                    for name, items in meeting.gaps_by_person(gaps)
+                )
+            )
 
     st.header("Évolution au fil des étapes")
     evolution = meeting.evolution(prepared, comparison, weights)
@@ -282,6 +297,16 @@ def meeting_fragment() -> None:
             )
             with st.expander("Données du graphique"):
                 st.dataframe(meeting.evolution_table(evolution), hide_index=True, width="stretch")
+
+
+def criterion_columns() -> dict:
+    """One narrow column per criterion, headed by its number (its name on hover, and in the
+    legend): ten criteria fit the page without scrolling sideways."""
+    numbered = meeting.numbered_labels([c.label for c in snapshot.criteria])
+    return {
+        label: st.column_config.TextColumn(label.split(" · ")[0], help=label, width=52)
+        for label in numbered
+    }
 
 
 def _json(value: object) -> object:
@@ -332,7 +357,13 @@ with st.expander("Données de la grille"):
     )
     grid = grid.reindex(index=order, columns=list(prepared.base.means.columns))
     grid.columns = numbered
-    st.dataframe(grid, width="stretch")
+    grid.index.name = "Candidat·e"
+    st.dataframe(
+        grid.reset_index(),
+        hide_index=True,
+        width="stretch",
+        column_config={"Candidat·e": st.column_config.TextColumn(width=150), **criterion_columns()},
+    )
 
 st.header("Désaccords entre évaluateurs")
 spread = spread_frame(prepared.base)

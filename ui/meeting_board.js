@@ -217,6 +217,7 @@ function tableCells(board, list) {
 
 function tableHtml(board, list) {
   const h = board.headers;
+  const labels = ["Rang", "Candidat·e", h.score, "Intervalle", "Couverture", "Obligatoires", "Signaux", "Étape", "Statut"];
   const head =
     `<tr><th scope="col">Rang</th><th scope="col">Candidat·e</th>` +
     `<th scope="col" title="${esc(board.help.score)}">${esc(h.score)}</th>` +
@@ -227,8 +228,8 @@ function tableHtml(board, list) {
   const body = tableCells(board, list)
     .map(
       ([rank, name, ...rest]) =>
-        `<tr><td>${esc(rank)}</td><th scope="row">${esc(name)}</th>` +
-        rest.map((cell) => `<td>${esc(cell)}</td>`).join("") +
+        `<tr><td data-label="Rang">${esc(rank)}</td><th scope="row">${esc(name)}</th>` +
+        rest.map((cell, i) => `<td data-label="${esc(labels[i + 2])}">${esc(cell)}</td>`).join("") +
         "</tr>"
     )
     .join("");
@@ -250,8 +251,8 @@ function slidersHtml(board, weights) {
         `<div class="sel-slider-row"><input type="range" id="${id}" data-criterion="${esc(c.id)}" ` +
         `min="0" max="3" step="0.1" value="${v}" aria-valuetext="${esc(frNumber(v, 1))}" ` +
         `aria-describedby="${id}-level"><output for="${id}">${esc(frNumber(v, 1))}</output></div>` +
-        `<small id="${id}-level">Niveau du cadrage : ${esc(c.levelLabel)} · enregistré : ` +
-        `${esc(frNumber(c.saved, 1))}</small></div>`
+        `<small id="${id}-level">${esc(c.levelLabel)} · cadrage : ${esc(frNumber(c.saved, 1))}` +
+        `</small></div>`
       );
     })
     .join("");

@@ -13,7 +13,7 @@ from selection.analysis.robustness import RobustnessResult, analyse
 from selection.analysis.scoring import VIEW_COLUMNS, Comparison, score_key, view_leaders
 from selection.analysis.signals import MUST_HAVE_BADGES
 from selection.domain import labels
-from selection.domain.formatting import fr_number, fr_percent
+from selection.domain.formatting import NNBSP, fr_number, fr_percent
 from selection.domain.model import Criterion, RecruitmentSnapshot, ValidationError
 from selection.domain.stages import STAGE_BY_CODE, stage_index
 
@@ -178,6 +178,22 @@ def _ranked_rows(comparison: Comparison, view: str) -> list[int]:
     return [position[cid] for cid in comparison.ranked(view)["candidate_id"]]
 
 
+def probability_text(p: float) -> str:
+    """A probability as the team reads it: « moins de 1 % » rather than a « 0 % » that would say
+    « never », « plus de 99 % » rather than a « 100 % » that would say « always »."""
+    if p is None or np.isnan(p):
+        return "—"
+    if p <= 0:
+        return fr_percent(0.0)
+    if p >= 1:
+        return fr_percent(1.0)
+    if p < 0.005:
+        return f"moins de 1{NNBSP}%"
+    if p > 0.995:
+        return f"plus de 99{NNBSP}%"
+    return fr_percent(p)
+
+
 PROBABILITY_COLUMNS = (
     "Pondérations variées",
     "Pondérations et preuves manquantes tirées",
@@ -198,11 +214,11 @@ def probability_table(frame: pd.DataFrame, *, contenders_only: bool = False) -> 
         rows = frame[keep]
     columns = {
         "Candidat·e": list(rows["candidat"]),
-        PROBABILITY_COLUMNS[0]: [fr_percent(p) for p in rows["probabilite_premier"]],
+        PROBABILITY_COLUMNS[0]: [probability_text(p) for p in rows["probabilite_premier"]],
     }
     if second:
         columns[PROBABILITY_COLUMNS[1]] = [
-            fr_percent(p) for p in rows["probabilite_premier_avec_manquantes"]
+            probability_text(p) for p in rows["probabilite_premier_avec_manquantes"]
         ]
     return pd.DataFrame(columns)
 
@@ -251,17 +267,14 @@ def spread_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def meeting_gap_table(gaps: Sequence) -> pd.DataFrame:
-    """The gaps as the meeting reads them, indexed by person: the criterion, whether it could
-    change the decision, and why (the sentence already says what is missing)."""
-    return pd.DataFrame(
-        {
-            "Critère": [g.criterion_label for g in gaps],
-            "Décisif": ["oui" if g.relevant else "non" for g in gaps],
-            "Pourquoi": [g.reason for g in gaps],
-        },
-        index=pd.Index([g.candidate_name for g in gaps], name="Candidat·e"),
-    )
+def gaps_by_person(gaps: Sequence) -> list[tuple[str, list[tuple[str, bool, str]]]]:
+    """The gaps as the meeting reads them, person by person in the order of the gaps (the
+    decisive points first): (name, [(criterion, decisive, why)]). The sentence already says
+    what is missing."""
+    groups: dict[str, list[tuple[str, bool, str]]] = {}
+    for g in gaps:
+        groups.setdefault(g.candidate_name, []).append((g.criterion_label, g.relevant, g.reason))
+    return list(groups.items())
 
 
 def gap_table(gaps: Sequence) -> pd.DataFrame:

@@ -24,9 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from selection.analysis.meeting import (
-    numbered_labels,
-)
+from selection.analysis.meeting import numbered_labels, probability_text
 from selection.analysis.scoring import DISAGREEMENT_SPREAD, Comparison
 from selection.charts.theme import (
     GREY_MUTED,
@@ -193,8 +191,6 @@ def probability_template() -> Spec:
 def probability_data(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """Candidates who lead in at least one draw, in the ranking's order (``frame``: the
     robustness table, leader first)."""
-    from selection.domain.formatting import fr_percent
-
     first = frame["probabilite_premier"].to_numpy(dtype=float)
     second = frame["probabilite_premier_avec_manquantes"].to_numpy(dtype=float)
     keep = np.flatnonzero((first > 0) | (second > 0))
@@ -212,7 +208,7 @@ def probability_data(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
                 "candidat": names,
                 "serie": series,
                 "probabilite": values,
-                "etiquette": [fr_percent(v) for v in values],
+                "etiquette": [probability_text(v) for v in values],
                 "tri": ranks,
             }
         )
@@ -228,8 +224,8 @@ def probability_chart(frame: pd.DataFrame) -> Spec:
 
 @lru_cache(maxsize=4)
 def evolution_template() -> Spec:
-    """Score after each scored stage, one line per candidate, a different point shape per
-    candidate and the name written at the end of each line (colour is not the only cue)."""
+    """Score after each scored stage, one line per candidate and a different point shape per
+    candidate (colour is not the only cue; the table beside has every figure)."""
     order = [s.short_label for s in STAGES if s.scored]
     x = {
         "field": "etape",
@@ -237,7 +233,7 @@ def evolution_template() -> Spec:
         "sort": order,
         "scale": {"domain": order},
         "title": "Étape",
-        "axis": {"labelAngle": 0},
+        "axis": {"labelAngle": 0, "labelOverlap": False, "labelFontSize": 11},
     }
     y = {
         "field": "score",
@@ -273,25 +269,13 @@ def evolution_template() -> Spec:
                     "tooltip": tooltip,
                 },
             },
-            {
-                "transform": [{"filter": "datum.dernier"}],
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "dx": 7,
-                    "fontSize": 11,
-                    "color": GREY_SECONDARY,
-                    "limit": 110,
-                },
-                "encoding": {"text": {"field": "candidat", "type": "nominal"}},
-            },
         ],
     }
     return Spec(
         vega_spec(
             body,
             "Score de chaque candidature à chaque étape notée (les premières du classement), "
-            "une ligne et une forme de point par personne, son nom au bout de la ligne.",
+            "une ligne et une forme de point par personne ; le tableau donne chaque valeur.",
         )
     )
 
@@ -301,10 +285,8 @@ def evolution_data(frame: pd.DataFrame, ranked_names: Sequence[str]) -> dict[str
     from selection.domain.formatting import fr_percent
 
     labels = {s.code: s.short_label for s in STAGES}
-    stage_order = {s.code: s.order for s in STAGES}
     tri = {name: i for i, name in enumerate(ranked_names[:EVOLUTION_SHOWN])}
     shown = frame[frame["candidat"].isin(tri)]
-    last = shown.assign(o=shown["etape"].map(stage_order)).groupby("candidat")["o"].transform("max")
     return {
         "evolution": _rows(
             {
@@ -314,7 +296,6 @@ def evolution_data(frame: pd.DataFrame, ranked_names: Sequence[str]) -> dict[str
                 "score": shown["score"].to_numpy(dtype=float),
                 "texte_score": [fr_percent(v) for v in shown["score"]],
                 "texte_couverture": [fr_percent(v) for v in shown["couverture"]],
-                "dernier": (shown["etape"].map(stage_order) == last).tolist(),
             }
         )
     }

@@ -115,13 +115,13 @@ def test_the_rating_grid_writes_every_value_and_n_e(demo) -> None:
     assert text_layer["encoding"]["text"]["field"] == "etiquette"
 
 
-def test_the_evolution_names_its_lines_and_keeps_to_the_first_eight(demo) -> None:
+def test_the_evolution_tells_lines_apart_by_shape_and_keeps_to_the_first_eight(demo) -> None:
     snap, comparison = demo
     spec = stage_evolution_chart(stage_scores(snap), comparison.ranked_names)
     rows = spec["datasets"]["evolution"]
     assert {r["candidat"] for r in rows} <= set(comparison.ranked_names[:8])
-    last = [r for r in rows if r["dernier"]]
-    assert {r["candidat"] for r in last} == {r["candidat"] for r in rows}, "one label per line"
+    points = spec["layer"][1]["encoding"]
+    assert points["shape"]["field"] == points["color"]["field"] == "candidat"
 
 
 def test_more_criteria_than_colours_are_numbered(demo) -> None:
