@@ -12,7 +12,7 @@ the same interleaved run, so the figures are ratios that hold across machines:
 (b) cold start to the first chart drawn: process start → /_stcore/health → Chromium opens the
     page → a canvas or svg inside the Vega-Lite element, for the app's comparison page on a new
     database (the demo loads on first run) against bench/hello_chart_app.py;
-(c) peak server memory (VmHWM from /proc) once the comparison page is drawn and six slider
+(c) peak server memory (VmHWM from /proc) once the comparison page is drawn and five slider
     moves made, at 30 and at 1,000 candidates, against the hello-world server once its chart is
     drawn.
 
@@ -84,7 +84,11 @@ BENCH_ARGS = [
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 ]
-CHART_DRAWN = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+# A Vega-Lite chart drawn, or the first row of the meeting board's ranking chart (HTML).
+CHART_DRAWN = (
+    "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg, "
+    ".sel-board .sel-rank-row"
+)
 SETTLE_JS = (ROOT / "bench" / "settle.js").read_text(encoding="utf-8")
 DOCS = ROOT / "docs" / "performance.md"
 SECTION = "## Pages"
@@ -418,9 +422,14 @@ def memory_of_app(browser, workdir: Path, candidates: int) -> dict[str, int]:
         open_app(page, server.url)
         go_to_page(page, "Comparaison")
         page.wait_for_selector(CHART_DRAWN, state="visible")
-        open_expander(page, "Pondérations (simulation")
+        page.locator(".sel-board details.sel-weights > summary").click()
         settle_now(page)
-        timed_moves(page, page.get_by_test_id("stSlider").first.get_by_role("slider"), 6)
+        slider = page.locator(".sel-board input[type=range]").first
+        timed_moves(page, slider, 5, run=False)  # odd: the weights end up moved
+        # let go: the server computes the whole meeting for the new weights
+        with rerun(page, timeout_ms=300_000):
+            page.get_by_role("heading", name="Classement", exact=True).click()
+        wait_for_app(page, 300_000)
         context.close()
         return proc_status(server.process.pid)
     finally:
@@ -506,6 +515,61 @@ def ratio(value: float) -> str:
 
 def verdict(value: float, goal: float) -> str:
     return "atteint" if value <= goal else "non atteint"
+
+
+DESIGN = """### Ce qui a changé, et pourquoi
+
+Avant, chaque déplacement d'un curseur relançait tout le fragment de la réunion sur le serveur
+(classement, robustesse, manques, évolution, fichiers, quatre graphiques Altair) et **le
+navigateur redessinait chaque graphique** : l'avertissement « Simulation… » apparaissait
+au-dessus des graphiques et décalait tous les éléments (React les remontait), et les graphiques
+du classement et des probabilités portaient l'ordre des noms dans leur spécification, qu'un
+échange de places suffisait à changer. Mesuré à la dernière mise à jour d'un graphique : ~8,5 à
+10,6 fois la page nue, dont ~0,3 s de calcul serveur et ~0,6 à 1,5 s de travail du navigateur
+par déplacement.
+
+1. **Le classement se calcule dans le navigateur.** Les curseurs, le graphique du classement
+   et son tableau forment un composant (`ui/meeting_board.js`, `st.components.v2`) qui reçoit
+   une fois par exécution complète ce que les poids ne changent pas (moyennes par critère,
+   états des critères obligatoires, signaux, étape, statut, niveaux) et refait à chaque
+   mouvement le calcul du moteur (`scoring.py` : moyenne pondérée, intervalle, couverture,
+   matrice, points validés, règle des égalités à 9 décimales, ordre des noms). Un mouvement ne
+   fait **aucun aller-retour** avec le serveur. Ni les paramètres Vega-Lite liés à des
+   curseurs (Streamlit ne renvoie au serveur que les sélections, pas les valeurs des
+   paramètres : le tableau, la phrase, les fichiers et l'enregistrement ne suivraient pas), ni
+   un graphique Vega redessiné (~90 ms de navigateur par mise à jour, mesuré) ne le
+   permettaient.
+2. **Une seule source de vérité pour les poids** : l'état du composant côté serveur. Le
+   composant l'envoie une fois le curseur lâché (600 ms sans mouvement, ou dès que le focus
+   quitte le tableau de bord, donc avant tout clic sur « Enregistrer » ou un téléchargement).
+   Le serveur vérifie ces poids (un nombre de 0 à 3 par critère du cadrage, à 0,1 près) puis
+   calcule tout le reste à partir d'eux : phrase, robustesse, manques, évolution, fichiers,
+   enregistrement (avec la base figée au début de la simulation : concurrence optimiste
+   inchangée). Le tableau du navigateur et celui du serveur sont le même calcul :
+   `tests/unit/test_meeting_board.py` exécute le code du composant (Node) et compare son
+   tableau à `display_table` pour des poids tirés au hasard dans les trois vues (égalités,
+   critères obligatoires, personne sans note, démonstration, trente personnes) ; les chiffres
+   sont arrondis à 9 décimales avant d'être écrits, des deux côtés, pour que l'ordre
+   d'addition (produit scalaire de numpy, boucle JavaScript) ne décide jamais d'un 5,45 ;
+   `tests/e2e/test_meeting.py` vérifie dans Chromium que l'ordre affiché, la phrase et le CSV
+   coïncident.
+3. **Le reste suit le relâchement** : robustesse (deux probabilités), bascules, manques,
+   évolution et apport par critère sont recalculés par le serveur quand le composant envoie
+   les poids, sans jamais retarder le mouvement suivant (qui ne passe pas par le serveur).
+4. **Graphiques Vega-Lite stables** pour le reste de la page : gabarits construits une fois
+   (dictionnaires, plus d'Altair sur cette page), jeux de données nommés, personnes ordonnées
+   par un champ des données, messages qui vont et viennent dans des emplacements `st.empty`,
+   rendu sur canevas : une mise à jour remplace des données, jamais un graphique.
+5. **Fichiers construits au clic** (`download_button` avec une fonction) à partir des poids à
+   l'écran à ce moment, en dehors du fragment ; le journal note le téléchargement au moment où
+   le fichier est construit. Un test Chromium télécharge les deux sortes de fichiers quatre fois
+   de suite après des mouvements de curseur.
+6. **Ramasse-miettes** : Streamlit lance une collecte complète après chaque exécution (~60 à
+   110 ms ici, surtout pour parcourir les objets des bibliothèques). La page gèle une fois les
+   objets présents au premier affichage (`ui.widgets.settle_heap`, `gc.freeze`) : les collectes
+   suivantes ne parcourent que les objets récents. Autre voie, hors de mes fichiers :
+   `runner.postScriptGC = false` dans `.streamlit/config.toml`.
+"""
 
 
 def rerun_section(result: RerunResult) -> list[str]:
@@ -594,6 +658,7 @@ def markdown(rerun_result, cold, memory, imports, info: dict) -> str:
         "|---|---|",
         *(f"| {k} | {v} |" for k, v in info.items()),
         "",
+        DESIGN,
     ]
     if rerun_result is not None:
         lines += rerun_section(rerun_result)
@@ -636,8 +701,9 @@ def markdown(rerun_result, cold, memory, imports, info: dict) -> str:
             "### Mémoire du serveur",
             "",
             "Pic de mémoire résidente (`VmHWM` de `/proc/<pid>/status`) du processus "
-            "`streamlit run` : pour l'application, une fois la comparaison dessinée et six "
-            "curseurs déplacés ; pour Bonjour, une fois son graphique dessiné.",
+            "`streamlit run` : pour l'application, une fois la comparaison dessinée, un curseur "
+            "déplacé cinq fois puis lâché (le serveur recalcule toute la réunion) ; pour "
+            "Bonjour, une fois son graphique dessiné.",
             "",
             "| Serveur | pic | résident à la fin | rapport à Bonjour |",
             "|---|---|---|---|",

@@ -1,11 +1,13 @@
 """Decision meeting: ranking in three views, what-if weights, robustness, gaps, rating grid,
 calibration, exports.
 
-Built for the slider (docs/performance.md, « Pages »): a move reruns only the fragment below;
-every element there keeps its place on every run (messages that come and go sit in
-``st.empty`` slots), and every chart is a fixed Vega-Lite template whose data alone changes, so
-the browser swaps data in the charts it already has instead of building new ones. The ranking
-and its table come first in the run; the files are built only when a button is clicked.
+Built for the slider (docs/performance.md, « Pages »): the weight board (ui/meeting_board.js)
+redraws the ranking chart and its table in the browser on every slider input, and sends the
+weights to the server once the sliders are let go; the fragment below then computes everything
+else from the server's copy of the weights (sentence, robustness, gaps, evolution; files built
+when a button is clicked). Every element of the fragment keeps its place on every run (messages
+that come and go sit in ``st.empty`` slots) and every chart is a fixed Vega-Lite template whose
+data alone changes, so the browser swaps data in the charts it has instead of building new ones.
 """
 
 from __future__ import annotations
@@ -146,6 +148,27 @@ def reset_weights() -> None:
     reloader(f"meeting_weights_{view.id}")()
 
 
+# First view of the meeting in a browser: the first screen (filters, sentence, board) is sent
+# alone; the rest of the page follows once the browser has drawn the board (docs/performance.md,
+# cold start). Without a browser (tests, scripts) everything is sent at once.
+ready_key = f"_cmp_ready_{view.id}"
+deferred = bool(st.context.headers.get("User-Agent")) and not st.session_state.get(ready_key)
+
+
+def board_drawn() -> None:
+    st.session_state[ready_key] = True
+    st.rerun()
+
+
+def weights_arrived() -> None:
+    """First thing in the run the board's weights start: the files built on click use them."""
+    sent = (st.session_state.get(board_key) or {}).get("weights")
+    checked = meeting.weights_from_board(sent, snapshot.criteria)
+    if checked:
+        on_screen.clear()
+        on_screen.update(checked)
+
+
 @st.fragment(key="cmp_weights")
 def meeting_fragment() -> None:
     """Everything the weights change. The board (sliders, ranking chart and table) redraws
@@ -161,9 +184,17 @@ def meeting_fragment() -> None:
     }
     board = meeting_board(
         meeting.board_data(
-            prepared, score_view, current, key=board_key, can_save=view.can(Action.EDIT_BRIEF)
+            prepared,
+            score_view,
+            current,
+            key=board_key,
+            can_save=view.can(Action.EDIT_BRIEF),
+            ack=meeting.board_ack(sent),
+            announce_drawn=deferred,
         ),
         key=board_key,
+        on_change=weights_arrived,
+        on_drawn=board_drawn,
     )
     messages = st.empty()
     weights = meeting.weights_from_board(board.weights, snapshot.criteria) or current
@@ -203,6 +234,8 @@ def meeting_fragment() -> None:
     warning = meeting.views_warning(comparison)
     if warning:
         views_slot.warning(text(warning), icon=":material/call_split:")
+    if deferred:  # the rest follows once the browser has drawn the board
+        return
 
     with st.expander("Apport de chaque critère au score (données du classement)"):
         st.caption("« n.é. » : critère non évalué pour cette personne, laissé hors du score.")
@@ -321,6 +354,9 @@ def _json(value: object) -> object:
 board_key = f"cmp_board_{view.id}_{weights_version}"
 settle_heap()
 meeting_fragment()
+if deferred:
+    st.caption("La suite de la page (solidité, points à vérifier, fichiers, grille…) arrive.")
+    st.stop()
 
 st.header("Exporter")
 st.caption("Les fichiers reprennent les pondérations et la vue affichées au moment du clic.")
@@ -386,10 +422,22 @@ else:
     st.caption(HELP["calibration"])
     if not raters_chart.empty:
         show_chart(calibration_chart(raters_chart))
-    st.table(raters.set_index("Évaluateur·rice"))
+    # The chart's figures and their reading, one person per line (readable on a phone).
+    st.markdown(
+        "\n".join(
+            f"- **{text(row['Évaluateur·rice'])}** ({row['Notes soumises']} notes soumises, "
+            f"{row['Notes partagées']} partagées) : {text(row['Lecture'])}"
+            for _, row in raters.iterrows()
+        )
+    )
     st.markdown("**Accord entre les personnes, critère par critère**")
     st.caption(HELP["alpha"])
-    st.table(agreement.set_index("Critère"))
+    st.markdown(
+        "\n".join(
+            f"- **{text(row['Critère'])}** : {text(row['Lecture'])}"
+            for _, row in agreement.iterrows()
+        )
+    )
 
 with st.expander("Comment lire ces chiffres"):
     st.markdown("\n".join(f"- {sentence}" for sentence in HELP.values()))

@@ -297,6 +297,7 @@ function build(state) {
   draw(state);
 }
 
+// Sends the weights (numbered: the server echoes the number it computed from, « ack »).
 function sync(state, now) {
   clearTimeout(state.timer);
   const send = () => {
@@ -304,11 +305,43 @@ function sync(state, now) {
     const payload = JSON.stringify(state.weights);
     if (payload === state.sent) return;
     state.sent = payload;
+    state.seq = (state.seq || 0) + 1;
     globalThis.__selectionBoardSynced = performance.now();
-    state.setStateValue("weights", { ...state.weights });
+    state.setStateValue("weights", { ...state.weights, __seq: state.seq });
   };
   if (now) send();
   else state.timer = setTimeout(send, SYNC_AFTER_MS);
+}
+
+const pending = (state) => (state.seq || 0) > (state.ack || 0);
+
+// A download is built by the server from the weights it holds: a click on a download button
+// while the board's last weights are still on their way is held until the server has them
+// (it says so by sending the board the number of the weights it used), then let through.
+const HELD = [];
+function releaseHeld(force) {
+  if (!force && [...BOARDS.values()].some(pending)) return;
+  for (const button of HELD.splice(0)) button.click();
+}
+if (!globalThis.__selectionBoardClicks && typeof document !== "undefined") {
+  globalThis.__selectionBoardClicks = true;
+  document.addEventListener(
+    "click",
+    (e) => {
+      const button = e.target.closest && e.target.closest('[data-testid="stDownloadButton"] button');
+      if (!button || button.__selReleased) {
+        if (button) button.__selReleased = false;
+        return;
+      }
+      if (![...BOARDS.values()].some(pending)) return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      button.__selReleased = true;
+      HELD.push(button);
+      setTimeout(() => releaseHeld(true), 3000); // the server is slow: do not lose the click
+    },
+    true,
+  );
 }
 
 export default function ({ data, parentElement, setStateValue, setTriggerValue }) {
@@ -316,6 +349,10 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
   const root = parentElement.querySelector(".sel-board");
   if (!root) return;
   let state = BOARDS.get(board.key);
+  if (state) {
+    state.ack = Math.max(state.ack || 0, board.ack || 0);
+    releaseHeld(false);
+  }
   const fresh = !state || state.root !== root || state.shape !== board.shape;
   if (!fresh) {
     state.setStateValue = setStateValue;
@@ -331,6 +368,8 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
     sent: JSON.stringify(board.weights),
     open: state ? state.open : false,
     timer: null,
+    seq: state ? state.seq : 0,
+    ack: state ? state.ack : 0,
     setStateValue,
     setTriggerValue,
   };
@@ -338,6 +377,23 @@ export default function ({ data, parentElement, setStateValue, setTriggerValue }
   root.__selState = state;
   build(state);
   if (!root.__selListening) listen(root);
+  // The first screen is drawn: the server may now send the rest of the page.
+  if (board.announceDrawn) setTriggerValue("drawn", board.shape);
+}
+
+// A press anywhere outside a board sends its weights at once (before the click lands): a
+// download or another button of the page then works on the weights on screen.
+if (!globalThis.__selectionBoardPointer && typeof document !== "undefined") {
+  globalThis.__selectionBoardPointer = true;
+  document.addEventListener(
+    "pointerdown",
+    (e) => {
+      for (const state of BOARDS.values()) {
+        if (state.root.isConnected && !state.root.contains(e.target)) sync(state, true);
+      }
+    },
+    true,
+  );
 }
 
 // Listeners are attached once per board element and read its current state.

@@ -119,12 +119,20 @@ _UI_DIR = Path(__file__).resolve().parent
 _meeting_board_component: Any = None
 
 
-def meeting_board(data: dict[str, Any], *, key: str) -> Any:
+def meeting_board(
+    data: dict[str, Any],
+    *,
+    key: str,
+    on_change: Callable[[], None] | None = None,
+    on_drawn: Callable[[], None] | None = None,
+) -> Any:
     """The weight sliders, ranking chart and ranking table of the decision meeting, redrawn in
     the browser on every slider input (ui/meeting_board.js). ``data``: built by
     ``services.meeting.board_data``. Returns the component's result: ``.weights`` (the weights
     on screen once the sliders are let go, None until then) and ``.save`` (set on the run
-    where « Enregistrer » was clicked, with the weights to save, as JSON)."""
+    where « Enregistrer » was clicked, with the weights to save, as JSON). ``on_change`` runs
+    first thing in the run the new weights start (a widget callback); ``on_drawn`` once the
+    browser has drawn the board, when ``data["announceDrawn"]`` asks for it."""
     global _meeting_board_component
     if _meeting_board_component is None:
         _meeting_board_component = st.components.v2.component(
@@ -138,8 +146,9 @@ def meeting_board(data: dict[str, Any], *, key: str) -> Any:
         key=key,
         data=data,
         default={"weights": None},
-        on_weights_change=_noop,
+        on_weights_change=on_change or _noop,
         on_save_change=_noop,
+        on_drawn_change=on_drawn or _noop,
     )
 
 

@@ -376,7 +376,11 @@ def heatmap_template(criteria: int) -> Spec:
                 },
             },
             {
-                "mark": {"type": "text", "fontSize": 12},
+                # smaller figures when the cells are narrow (a phone): « n.é. » stays inside
+                "mark": {
+                    "type": "text",
+                    "fontSize": {"expr": f"width / {max(criteria, 1)} < 40 ? 9 : 12"},
+                },
                 "encoding": {
                     "text": {"field": "etiquette", "type": "nominal"},
                     "color": INK,
@@ -440,6 +444,9 @@ def spread_frame(comparison: Comparison) -> pd.DataFrame:
 
 @lru_cache(maxsize=16)
 def spread_template(criteria: tuple[str, ...]) -> Spec:
+    """Each disagreement as a dot on its criterion's row (criteria by number: their names are
+    listed beside, and the chart keeps its width on a phone)."""
+    numbers = [str(i + 1) for i in range(len(criteria))]
     body = {
         "height": {"step": 26},
         "layer": [
@@ -450,17 +457,16 @@ def spread_template(criteria: tuple[str, ...]) -> Spec:
                     "x": {
                         "field": "ecart",
                         "type": "quantitative",
-                        "title": "Écart entre évaluateurs d'une même étape (max − min)",
+                        "title": "Écart (points)",
                         "scale": {"domain": [0, 2]},
                         "axis": {"labelExpr": fr_format_expr("datum.value", ".1f")},
                     },
                     "y": {
-                        "field": "critere",
-                        "type": "nominal",
-                        "title": None,
-                        "sort": list(criteria),
-                        "scale": {"domain": list(criteria)},
-                        "axis": {"labelLimit": 220},
+                        "field": "numero",
+                        "type": "ordinal",
+                        "title": "Critère (numéro)",
+                        "sort": numbers,
+                        "scale": {"domain": numbers},
                     },
                     "tooltip": [
                         {"field": "candidat", "type": "nominal", "title": "Candidat·e"},
@@ -495,6 +501,7 @@ def spread_chart(comparison: Comparison) -> Spec:
         {
             "candidat": list(frame["candidat"]),
             "critere": [numbered[c] for c in frame["critere"]],
+            "numero": [numbered[c].split(" · ")[0] for c in frame["critere"]],
             "ecart": frame["ecart"].to_numpy(dtype=float),
             "texte": [f"{v:.1f}".replace(".", ",") for v in frame["ecart"]],
             "etape": [e or "—" for e in frame["etape"]],

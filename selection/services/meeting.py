@@ -142,6 +142,8 @@ def board_data(
     *,
     key: str,
     can_save: bool,
+    ack: int = 0,
+    announce_drawn: bool = False,
 ) -> dict:
     """What the meeting's weight board draws and recomputes in the browser (ui/meeting_board.js):
     per person the mean rating of every criterion (None where nothing was rated) and what the
@@ -239,7 +241,19 @@ def board_data(
         json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()[:16]
     data["weights"] = {cid: float(weights.get(cid, criteria[cid].weight)) for cid in crit_ids}
+    data["ack"] = ack  # the number of the board's weights these were computed from
+    data["announceDrawn"] = announce_drawn  # say when the board is drawn (first screen)
     return data
+
+
+def board_ack(value: object) -> int:
+    """The number the board gave the weights it sent (0 when there is none)."""
+    if isinstance(value, Mapping):
+        try:
+            return max(0, int(value.get("__seq", 0)))
+        except (TypeError, ValueError):
+            return 0
+    return 0
 
 
 def weights_from_board(value: object, criteria: Sequence) -> dict[str, float] | None:

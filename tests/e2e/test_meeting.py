@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from selection.analysis.scoring import compare
+from selection.documents.exports import criterion_column
 from selection.services import meeting
 from selection.services.access import Config
 from selection.services.demo import demo_snapshot
@@ -55,7 +56,14 @@ def open_meeting(page: Page, url: str, who: str = "Léa Réunion", title: str = 
     choose_recruitment(page, title)
     sign_in(page, who)
     go_to_page(page, "Comparaison")
+    meeting_drawn(page)
+
+
+def meeting_drawn(page: Page) -> None:
+    """The board first, then the rest of the page, which the server sends once the browser has
+    drawn the board (first view of the session)."""
     expect(page.locator(BOARD_ROWS).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Calibration du panel")).to_be_visible()
     wait_for_app(page)
 
 
@@ -172,11 +180,17 @@ def test_files_arrive_every_time_after_slider_moves(
         move_and_let_go(page, 1, key)
         expected = float(slider(page, 1).input_value())
         frame = read_excel_csv(download(page, "Télécharger le CSV — Excel (FR)"))
-        header = next(c for c in frame.columns if c.startswith(first.label))
-        assert f"{expected:.1f}".replace(".", ",") in header, (round_, header)
+        assert criterion_column(first.label, expected) in frame.columns, (round_, expected)
         record = download(page, "Télécharger le relevé de décision (Markdown)").decode("utf-8")
         assert "## Robustesse du classement" in record, round_
         assert "Pondérations modifiées en réunion" in record or expected == first.weight
+    # Straight from a move to the button, without waiting: the press on the button sends the
+    # weights first, and the file carries them.
+    handle = slider(page, 1)
+    handle.focus()
+    handle.press("Home")
+    frame = read_excel_csv(download(page, "Télécharger le CSV — Excel (FR)"))
+    assert criterion_column(first.label, 0.0) in frame.columns
     assert_no_exception(page)
     browser_page.console.assert_clean()
 
@@ -284,7 +298,7 @@ def test_at_390_px_the_page_never_scrolls_sideways(
     # On a phone the sidebar is folded away: the meeting is opened by its address (the demo is
     # the only recruitment of this server).
     open_app(page, f"{app_server.url}/comparaison")
-    expect(page.locator(BOARD_ROWS).first).to_be_visible()
+    meeting_drawn(page)
     open_everything(page)
     widths = page.evaluate(
         """() => [document.scrollingElement, document.querySelector('[data-testid=stMain]')]
