@@ -26,7 +26,7 @@ from selection.charts.comparison import (
     stage_evolution_chart,
 )
 from selection.domain import labels
-from selection.services import brief, catalogue, data, meeting, ratings
+from selection.services import brief, catalogue, data, meeting, ratings, reading
 from selection.services.access import Action
 from selection.services.errors import UserError
 from ui.bootstrap import start_page
@@ -43,7 +43,25 @@ from ui.widgets import (
 
 HELP = meeting.FIGURE_HELP
 ctx = start_page("Comparaison des candidatures")
-view = ctx.view
+
+
+def meeting_view():
+    """The recruitment as this person sees it, read again only when something was written about
+    it (every write bumps its revision) or someone else is using the app: a full run of the
+    meeting (a filter, the view, the rest of the page after the board) does not read every
+    rating again, nor hold two copies of them while it runs."""
+    key = f"_cmp_view_{ctx.recruitment_id}"
+    stamp = (reading.revision(ctx.app, ctx.recruitment_id), ctx.actor)
+    cached = st.session_state.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    st.session_state.pop(key, None)  # let the old copy go before reading the new one
+    fresh = ctx.view
+    st.session_state[key] = (stamp, fresh)
+    return fresh
+
+
+view = meeting_view()
 snapshot = view.snapshot
 
 if not snapshot.criteria:
