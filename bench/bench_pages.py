@@ -92,8 +92,6 @@ CHART_DRAWN = (
 SETTLE_JS = (ROOT / "bench" / "settle.js").read_text(encoding="utf-8")
 DOCS = ROOT / "docs" / "performance.md"
 SECTION = "## Pages"
-# st-key-… of the ranking chart and its table (pages/comparaison.py)
-RANKING_KEYS = ("cmp_ranking_chart", "cmp_ranking_table")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -218,8 +216,8 @@ def timed_moves(page, slider, count: int, run: bool = True) -> list[Move]:
             page.keyboard.press(key)
         b = wait_settled(page, run)
         key = b["key"]
+        # the board's chart and table (the bare page has neither)
         ranking = [t for t in (b["chart"], b["table"]) if t > key] if not run else []
-        ranking += [b["byKey"][k] for k in RANKING_KEYS if b["byKey"].get(k, 0) > key]
         end_of_run = max(b["idle"], b["msg"]) if run else key
         moves.append(
             Move(
@@ -810,7 +808,24 @@ def markdown(rerun_result, cold, memory, imports, info: dict) -> str:
                 f"| {n} | {m['floor_imports'] / 1024:.0f} Mio | {m['floor_read'] / 1024:.0f} Mio "
                 f"| {(m['floor_read'] - m['floor_imports']) / 1024:.0f} Mio |"
             )
-        lines.append("")
+        big = memory[str(MEMORY_CANDIDATES[-1])]
+        lines += [
+            "",
+            f"**Ce qui empêche l'objectif à {MEMORY_CANDIDATES[-1]} candidatures :** importer les "
+            "modules et lire le recrutement comme le fait `services.reading.view` (chaque "
+            "évaluation devient un objet Python : 150 000 objets, puis les preuves en tableaux) "
+            f"occupe déjà {big['floor_read'] / 1024:.0f} Mio, soit "
+            f"{ratio(big['floor_read'] / hello)} fois Bonjour, avant que Streamlit ne dessine "
+            "quoi que ce soit ; la page elle-même ajoute "
+            f"{(big['VmHWM'] - big['floor_read']) / 1024:.0f} Mio (session Streamlit, données du "
+            "tableau de bord, graphiques et tableaux de la réunion). La lecture du recrutement "
+            "relève de la couche de stockage et de lecture (hors de cette page) : lire les "
+            "notes en colonnes directement vers les tableaux de preuves, sans objet par "
+            "évaluation, est la piste. Côté page, le recrutement n'est plus relu tant que rien "
+            "n'a été écrit (révision inchangée) : une exécution complète ne tient plus deux "
+            "copies à la fois (3,32 fois Bonjour avant ce changement, mesuré le 2026-11-30).",
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -400,31 +400,6 @@ def calibration_tables(meeting: Meeting) -> tuple[pd.DataFrame, pd.DataFrame, pd
     )
 
 
-def csv_files(
-    meeting: Meeting,
-    comparison: Comparison,
-    extra: Mapping[str, Mapping[str, object]] | None,
-    on: date,
-    *,
-    score_view: str = "moyenne",
-) -> list[tuple[str, str, bytes, str]]:
-    """(dialect label, help, bytes, file name) of the comparison CSV in each dialect: the view
-    chosen, the weights used (saved brief or a what-if), the signals and the date go with it."""
-    frame = comparison_frame(
-        comparison,
-        meeting.view.status,
-        extra,
-        score_view=score_view,
-        exported_on=on,
-        snapshot=meeting.snapshot,
-    )
-    title = meeting.view.recruitment.title
-    return [
-        (spec.label, spec.help, to_csv(frame, code), csv_filename(title, "comparaison", code, on))
-        for code, spec in CSV_DIALECTS.items()
-    ]
-
-
 def _current(meeting: Meeting, weights: Mapping[str, float]) -> tuple[Comparison, RobustnessResult]:
     comparison = weigh(meeting, weights)
     return comparison, robustness(meeting, comparison, weights)
@@ -551,36 +526,3 @@ def decision_record_document(
         closed=[c.sentence for c in closed_debriefs(meeting)],
         figure_help=FIGURE_HELP,
     )
-
-
-def decision_record_files(
-    meeting: Meeting,
-    comparison: Comparison,
-    robustness_text: str,
-    open_gaps: Sequence[str],
-    on: date,
-) -> list[tuple[str, str, str, str]]:
-    """(label, content, file name, mime) of the decision record, Markdown and printable HTML."""
-    record = decision_record(
-        meeting.snapshot,
-        comparison,
-        robustness=robustness_text,
-        open_gaps=open_gaps,
-        prepared_by=meeting.view.actor.label,
-        prepared_on=on,
-    )
-    title = meeting.view.recruitment.title
-    return [
-        (
-            "Télécharger le relevé de décision (Markdown)",
-            render_markdown(record),
-            export_filename(title, "releve-de-decision", "md", on),
-            "text/markdown",
-        ),
-        (
-            "Télécharger le relevé de décision à imprimer (HTML)",
-            render_html(record),
-            export_filename(title, "releve-de-decision", "html", on),
-            "text/html",
-        ),
-    ]
