@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -18,6 +18,9 @@ from streamlit.errors import StreamlitAPIException
 from selection.services.access import Conflict
 from selection.services.errors import UserError
 from selection.services.text import md
+
+if TYPE_CHECKING:  # charts may be Altair objects; importing Altair costs a cold start ~0.2 s
+    import altair as alt
 
 
 def show_chart(chart: alt.TopLevelMixin | dict, container: DeltaGenerator | None = None) -> None:
@@ -232,3 +235,63 @@ def table_height(rows: int, row_height: int, max_rows: int = 12) -> int:
     """Height of a grid showing every row (up to ``max_rows``, then it scrolls inside): grids
     with rows taller than one line are otherwise cut after a few rows."""
     return TABLE_HEADER_HEIGHT + row_height * min(max(rows, 1), max_rows)
+
+
+_heap_settled = False
+
+
+def settle_heap() -> None:
+    """Move every object alive now (modules, libraries, the app's own objects) out of the
+    garbage collector's reach, once per process. Streamlit runs a full collection after every
+    script run — every slider move — and most of its cost is walking these long-lived
+    objects (about 60 ms here); newer objects are still collected as before."""
+    global _heap_settled
+    if not _heap_settled:
+        import gc
+
+        gc.collect()
+        gc.freeze()
+        _heap_settled = True
+
+
+# --- the decision meeting's weight board ----------------------------------------------------
+
+_UI_DIR = Path(__file__).resolve().parent
+_meeting_board_component: Any = None
+
+
+def meeting_board(
+    data: dict[str, Any],
+    *,
+    key: str,
+    on_change: Callable[[], None] | None = None,
+    on_drawn: Callable[[], None] | None = None,
+) -> Any:
+    """The weight sliders, ranking chart and ranking table of the decision meeting, redrawn in
+    the browser on every slider input (ui/meeting_board.js). ``data``: built by
+    ``services.meeting.board_data``. Returns the component's result: ``.weights`` (the weights
+    on screen once the sliders are let go, None until then) and ``.save`` (set on the run
+    where « Enregistrer » was clicked, with the weights to save, as JSON). ``on_change`` runs
+    first thing in the run the new weights start (a widget callback); ``on_drawn`` once the
+    browser has drawn the board, when ``data["announceDrawn"]`` asks for it."""
+    global _meeting_board_component
+    if _meeting_board_component is None:
+        _meeting_board_component = st.components.v2.component(
+            "selection_meeting_board",
+            html='<div class="sel-board"></div>',
+            css=(_UI_DIR / "meeting_board.css").read_text(encoding="utf-8"),
+            js=(_UI_DIR / "meeting_board.js").read_text(encoding="utf-8"),
+            isolate_styles=False,
+        )
+    return _meeting_board_component(
+        key=key,
+        data=data,
+        default={"weights": None},
+        on_weights_change=on_change or _noop,
+        on_save_change=_noop,
+        on_drawn_change=on_drawn or _noop,
+    )
+
+
+def _noop() -> None:
+    """A callback that does nothing: the rerun the component asks for is the point."""

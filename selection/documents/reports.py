@@ -9,7 +9,7 @@ are re-exported here for the callers that imported them from this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -385,11 +385,26 @@ def decision_record(
     prepared_on: date | datetime | None = None,
     decided_by: str = "",
     decided_on: date | datetime | None = None,
+    view: str | None = None,
+    probabilities: pd.DataFrame | None = None,
+    stability: str = "",
+    missing_help: str = "",
+    views_warning: str | None = None,
+    calibration: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    calibration_help: str = "",
+    closed: Sequence[str] = (),
+    figure_help: Mapping[str, str] | None = None,
 ) -> Document:
     """The record kept with the procurement file: brief, weights used, ranking in the three
     views, how sure the ranking is, what is still unknown, and the decisions taken.
 
-    ``robustness`` (one sentence) and ``open_gaps`` come from the robustness and gap analyses.
+    ``robustness`` (the sentence shown for the chosen ``view``) and ``open_gaps`` come from the
+    robustness and gap analyses. From the meeting screen also: ``probabilities`` (the table of
+    the probability of leading under both uncertainties), ``stability`` (the lead's verdict) and
+    ``missing_help`` (how the second figure is drawn); ``views_warning`` when the three views do
+    not name the same leader; ``calibration`` (interviewers' deviation table, agreement per
+    criterion) with ``calibration_help``; ``closed`` (one line per stage still closed to
+    discussion); ``figure_help`` (one sentence per figure). Each section appears when given.
     « Décision prise par » names whoever recorded the latest final choice (« retenu·e ») and
     its date, read from the decisions; before any final choice the record says that none is
     recorded yet. ``prepared_by`` / ``prepared_on`` (default: today) only fill the line
@@ -553,9 +568,38 @@ def decision_record(
         )
     )
     blocks.append(Paragraph(inline(_leaders_sentence(ranking))))
+    if view in SCORE_VIEWS:
+        blocks.append(
+            Paragraph(inline(bold("Vue retenue en réunion :"), " " + SCORE_VIEWS[view] + "."))
+        )
+    if views_warning:
+        blocks.append(Paragraph(inline(clean_text(views_warning))))
 
     blocks.append(Heading(2, "Robustesse du classement"))
     blocks.append(Paragraph(inline(clean_text(robustness) or "Analyse de robustesse non jointe.")))
+    if stability:
+        blocks.append(Paragraph(inline(bold("Solidité de la tête :"), " " + clean_text(stability))))
+    if probabilities is not None and len(probabilities):
+        blocks.append(
+            table(
+                tuple(str(c) for c in probabilities.columns),
+                (tuple(str(v) for v in row) for row in probabilities.itertuples(index=False)),
+            )
+        )
+    if missing_help:
+        blocks.append(Paragraph(inline(clean_text(missing_help))))
+
+    if closed:
+        blocks.append(Heading(2, "Étapes encore fermées à la discussion"))
+        blocks.append(
+            Paragraph(
+                inline(
+                    "Pas de débrief à chaud : les notes de ces étapes ne sont pas dans ce "
+                    "relevé, une personne désignée n'ayant pas encore soumis son évaluation."
+                )
+            )
+        )
+        blocks.append(BulletList(tuple(inline(clean_text(c)) for c in closed)))
 
     blocks.append(Heading(2, "Points encore ouverts"))
     gaps = [clean_text(g) for g in open_gaps if clean_text(g)]
@@ -564,6 +608,29 @@ def decision_record(
         if gaps
         else Paragraph(inline("Aucun point ouvert signalé."))
     )
+
+    if calibration is not None:
+        raters, agreement = calibration
+        blocks.append(Heading(2, "Calibration du panel"))
+        if calibration_help:
+            blocks.append(Paragraph(inline(clean_text(calibration_help))))
+        for heading, frame, empty in (
+            ("Écart de chaque personne au reste du panel", raters, "Aucune note soumise."),
+            ("Accord entre les personnes, critère par critère", agreement, "Aucun critère."),
+        ):
+            blocks.append(Heading(3, heading))
+            blocks.append(
+                table(
+                    tuple(str(c) for c in frame.columns),
+                    (tuple(str(v) for v in row) for row in frame.itertuples(index=False)),
+                )
+                if len(frame)
+                else Paragraph(inline(empty))
+            )
+
+    if figure_help:
+        blocks.append(Heading(2, "Comment lire ces chiffres"))
+        blocks.append(BulletList(tuple(inline(clean_text(t)) for t in figure_help.values())))
 
     blocks.append(Heading(2, "Décisions"))
     decisions = sorted(snapshot.decisions, key=lambda d: _sort_time(d.decided_at))
