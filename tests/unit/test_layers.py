@@ -139,3 +139,11 @@ def test_the_readme_prints_the_permission_table_written_in_the_code() -> None:
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme
+
+
+def test_the_readme_explains_every_figure_as_the_app_does() -> None:
+    from selection.services.meeting import FIGURE_HELP
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [key for key, sentence in FIGURE_HELP.items() if f"- {sentence}" not in readme]
+    assert not missing, missing
