@@ -812,18 +812,23 @@ def markdown(rerun_result, cold, memory, imports, info: dict) -> str:
         lines += [
             "",
             f"**Ce qui empêche l'objectif à {MEMORY_CANDIDATES[-1]} candidatures :** importer les "
-            "modules et lire le recrutement comme le fait `services.reading.view` (chaque "
-            "évaluation devient un objet Python : 150 000 objets, puis les preuves en tableaux) "
-            f"occupe déjà {big['floor_read'] / 1024:.0f} Mio, soit "
-            f"{ratio(big['floor_read'] / hello)} fois Bonjour, avant que Streamlit ne dessine "
-            "quoi que ce soit ; la page elle-même ajoute "
+            "modules et lire le recrutement comme le fait `services.reading.view` occupe déjà "
+            f"{big['floor_read'] / 1024:.0f} Mio, soit {ratio(big['floor_read'] / hello)} fois "
+            "Bonjour, avant que Streamlit ne dessine quoi que ce soit ; la page elle-même ajoute "
             f"{(big['VmHWM'] - big['floor_read']) / 1024:.0f} Mio (session Streamlit, données du "
-            "tableau de bord, graphiques et tableaux de la réunion). La lecture du recrutement "
-            "relève de la couche de stockage et de lecture (hors de cette page) : lire les "
-            "notes en colonnes directement vers les tableaux de preuves, sans objet par "
-            "évaluation, est la piste. Côté page, le recrutement n'est plus relu tant que rien "
-            "n'a été écrit (révision inchangée) : une exécution complète ne tient plus deux "
-            "copies à la fois (3,32 fois Bonjour avant ce changement, mesuré le 2026-11-30).",
+            "tableau de bord, graphiques et tableaux de la réunion). La lecture est déjà "
+            "resserrée : les lignes sont lues une à une (jamais toutes à la fois), chaque "
+            "identifiant de personne, de critère, d'étape, d'évaluateur et chaque horodatage "
+            "n'existe qu'une fois en mémoire, une évaluation est un objet à `__slots__`, et les "
+            "preuves se construisent sans liste Python par note (2,43 fois Bonjour avant ces "
+            "changements, 3,32 avant que la page ne relise le recrutement qu'après une "
+            "écriture ; mesurés le 2026-11-30). Ce qui reste est la limite de la conception : "
+            "chaque évaluation est un objet Python qui garde son identifiant et sa preuve "
+            "écrite (150 000 objets, ~45 Mio retenus, davantage avec de vraies preuves de "
+            "plusieurs phrases), plus ~20 Mio de colonnes le temps de construire les preuves. "
+            "Atteindre 1,3 demande une lecture en colonnes pour la réunion, qui ne charge ni "
+            "les textes ni les identifiants des notes (ils ne servent qu'à l'écran d'une "
+            "personne) et remplit directement les tableaux de preuves.",
             "",
         ]
     return "\n".join(lines)

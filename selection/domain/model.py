@@ -185,7 +185,7 @@ class Candidate:
         return checked
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a recruitment can hold 150,000 of them
 class Evaluation:
     """One interviewer's rating of one criterion for one candidate at one stage.
 

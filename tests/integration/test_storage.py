@@ -222,7 +222,7 @@ def test_bad_evaluation_is_refused_and_the_batch_is_not_stored(
         rating=3,
         evidence="A livré X.",
     )
-    bad = Evaluation(**{**good.__dict__, "id": new_id(), "interviewer": "Sophie", **change})
+    bad = replace(good, **{"id": new_id(), "interviewer": "Sophie", **change})
     before = store.count_rows()
     with pytest.raises(ValidationError, match=message):
         store.save_evaluations([good, bad])
@@ -241,9 +241,7 @@ def test_editing_a_submitted_rating_keeps_its_history(store: Store) -> None:
         evidence="Exemple partiel.",
     )
     store.save_evaluations([ev])
-    store.save_evaluations(
-        [Evaluation(**{**ev.__dict__, "rating": 3, "evidence": "Preuve complète."})]
-    )
+    store.save_evaluations([replace(ev, rating=3, evidence="Preuve complète.")])
     (stored,) = store.list_evaluations(rec.id)
     assert stored.rating == 3
     (change,) = store.evaluation_history(stored.id)
