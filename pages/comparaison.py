@@ -31,6 +31,7 @@ from selection.services.access import Action
 from selection.services.errors import UserError
 from ui.bootstrap import start_page
 from ui.widgets import (
+    CHOOSE,
     attempt,
     frozen,
     meeting_board,
@@ -90,6 +91,7 @@ min_stage = middle.selectbox(
     options=list(catalogue.STAGE_CODES),
     format_func=catalogue.stage_label,
     key="cmp_min_stage",
+    placeholder=CHOOSE,
 )
 score_view = right.radio(
     "Vue du score",
@@ -126,6 +128,7 @@ if closed:
                     "Étape à ouvrir maintenant",
                     options=list(range(len(closed))),
                     format_func=lambda i: f"{closed[i].candidate_name} — {closed[i].stage_label}",
+                    placeholder=CHOOSE,
                 )
                 reason = st.text_input(
                     "Raison (inscrite au journal)",
@@ -192,7 +195,7 @@ def meeting_fragment() -> None:
     """Everything the weights change. The board (sliders, ranking chart and table) redraws
     itself in the browser on every slider input; this fragment runs once the sliders are let go
     (the board sends the weights), and on « Enregistrer »."""
-    st.header("Classement")
+    st.header("Classement", anchor=False)
     sentence_slot = st.empty()
     views_slot = st.empty()
     # The weights the board last sent (its state survives full runs), else the brief's.
@@ -268,7 +271,7 @@ def meeting_fragment() -> None:
             },
         )
 
-    st.header("Solidité du classement")
+    st.header("Solidité du classement", anchor=False)
     st.caption(
         f"Pondérations tirées au hasard à ±{result.spread:.0%} autour de celles choisies, "
         f"{result.samples} tirages (graine {result.seed}) : part des tirages où chaque "
@@ -308,7 +311,7 @@ def meeting_fragment() -> None:
         },
     )
 
-    st.header("Ce qui reste à vérifier")
+    st.header("Ce qui reste à vérifier", anchor=False)
     gaps = meeting.gaps(prepared, weights)
     gaps_slot = st.empty()
     if not gaps:
@@ -333,7 +336,7 @@ def meeting_fragment() -> None:
                 )
             )
 
-    st.header("Évolution au fil des étapes")
+    st.header("Évolution au fil des étapes", anchor=False)
     evolution = meeting.evolution(prepared, comparison, weights)
     evolution_slot = st.empty()
     if evolution.empty:
@@ -376,7 +379,7 @@ if deferred:
     st.caption("La suite de la page (solidité, points à vérifier, fichiers, grille…) arrive.")
     st.stop()
 
-st.header("Exporter")
+st.header("Exporter", anchor=False)
 st.caption("Les fichiers reprennent les pondérations et la vue affichées au moment du clic.")
 today = date.today()
 files = meeting.downloads(
@@ -399,7 +402,7 @@ for col, item in zip(st.columns(2) * 2, files, strict=True):
 
 # Ratings do not depend on the weights: drawn once per full run, outside the fragment, in the
 # order of the saved brief's ranking.
-st.header("Notes par critère")
+st.header("Notes par critère", anchor=False)
 order = list(prepared.base.ranked(score_view)["candidat"])
 numbered = meeting.numbered_labels(list(prepared.base.means.columns))
 st.caption("Critères : " + text(" ; ".join(numbered)) + ".")
@@ -419,7 +422,7 @@ with st.expander("Données de la grille"):
         column_config={"Candidat·e": st.column_config.TextColumn(width=150), **criterion_columns()},
     )
 
-st.header("Désaccords entre évaluateurs")
+st.header("Désaccords entre évaluateurs", anchor=False)
 spread = spread_frame(prepared.base)
 if spread.empty:
     st.caption("Pas encore deux évaluateurs sur un même critère.")
@@ -430,7 +433,7 @@ else:
     with st.expander("Données du graphique"):
         st.dataframe(meeting.spread_table(spread), hide_index=True, width="stretch")
 
-st.header("Calibration du panel")
+st.header("Calibration du panel", anchor=False)
 st.caption(meeting.CALIBRATION_HELP)
 raters, raters_chart, agreement = meeting.calibration_tables(prepared)
 if raters.empty:

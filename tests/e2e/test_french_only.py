@@ -244,23 +244,9 @@ def report(findings: list[Finding]) -> str:
     )
 
 
-# The decision-meeting page belongs to another engineer: its weight sliders write « 1.50 »
-# (st.slider's default format; format="localized" or a select_slider of French-written values
-# would not), its sliders and select still carry « Help for … » and « Choose an option ».
-# Strict: once that page is fixed this mark fails and must go.
-ELSEWHERE = {
-    "Comparaison": pytest.mark.xfail(
-        strict=True, reason="pages/comparaison.py: English left, owned by the meeting page"
-    )
-}
-
-
 @pytest.mark.parametrize(
     "where",
-    [
-        pytest.param(where, marks=ELSEWHERE.get(where, ()))
-        for where in ["barre latérale", *[title for _f, title, _i in PAGES]]
-    ],
+    [pytest.param(where) for where in ["barre latérale", *[title for _f, title, _i in PAGES]]],
 )
 def test_no_english_of_ours_on_any_page(where: str, scan: dict[str, list[Finding]]) -> None:
     found = scan[where]
