@@ -53,7 +53,11 @@ with (
         "Partir d'un profil type",
         list(presets),
         index=list(presets).index("developpeur"),
-        format_func=lambda k: f"{presets[k].label} ({presets[k].count} critères)",
+        format_func=lambda k: (
+            f"{presets[k].label} ({labels.counted(presets[k].count, 'critère')})"
+            if presets[k].count
+            else f"{presets[k].label} (aucun critère)"
+        ),
         placeholder=CHOOSE,
     )
     st.caption(

@@ -266,7 +266,7 @@ with panel_tab:
                     if done:
                         st.rerun()
         else:
-            st.caption("Personne n'est encore affecté à cet entretien.")
+            st.caption("Personne n'est encore affecté·e à cet entretien.")
         if can_assign:
             with st.form(form_key(f"assign_{chosen}_{stage}"), enter_to_submit=False):
                 known = candidates.assignable_people(view)
@@ -280,8 +280,12 @@ with panel_tab:
                 else:
                     who = st.text_input("Nom de la personne à affecter", max_chars=200)
                     st.caption(
-                        "Tel qu'elle le tape dans la barre latérale"
-                        + (" : " + text(", ".join(n for _, n in known[:8])) if known else "")
+                        "Écrivez son nom tel qu'elle le tape dans la barre latérale"
+                        + (
+                            " (déjà connus ici : " + text(", ".join(n for _, n in known[:8])) + ")"
+                            if known
+                            else ""
+                        )
                         + "."
                     )
                 if st.form_submit_button("Affecter"):

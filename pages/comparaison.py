@@ -273,8 +273,8 @@ def meeting_fragment() -> None:
 
     st.header("Solidité du classement", anchor=False)
     st.caption(
-        f"Pondérations tirées au hasard à ±{result.spread:.0%} autour de celles choisies, "
-        f"{result.samples} tirages (graine {result.seed}) : part des tirages où chaque "
+        f"Pondérations tirées au hasard à ±{labels.fr_percent(result.spread)} autour de celles choisies, "
+        f"{labels.fr_number(result.samples, 0)} tirages (graine {result.seed}) : part des tirages où chaque "
         "personne arrive en tête. " + HELP["probabilite_manquantes"]
     )
     if result.stability is not None and result.stability.label:
@@ -446,8 +446,9 @@ else:
     # The chart's figures and their reading, one person per line (readable on a phone).
     st.markdown(
         "\n".join(
-            f"- **{text(row['Évaluateur·rice'])}** ({row['Notes soumises']} notes soumises, "
-            f"{row['Notes partagées']} partagées) : {text(row['Lecture'])}"
+            f"- **{text(row['Évaluateur·rice'])}** "
+            f"({labels.counted(row['Notes soumises'], 'note soumise', 'notes soumises')}, "
+            f"{labels.counted(row['Notes partagées'], 'partagée')}) : {text(row['Lecture'])}"
             for _, row in raters.iterrows()
         )
     )

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from selection.domain import labels
 from selection.services import data, retention
 from selection.services.access import Action
 from selection.services.downloads import file_name
@@ -40,6 +41,7 @@ with backup_tab:
             file_name=data.backup_filename(view.recruitment.title, today),
             mime="application/json",
         )
+        st.caption(text(data.backup_scope_note(view)))
     elif view is not None:
         st.caption("Seule la personne responsable du recrutement le sauvegarde.")
     if not ctx.app.config.login or ctx.actor.admin:
@@ -182,13 +184,15 @@ with retention_tab:
             },
         )
         confirm = st.checkbox(
-            f"Je confirme la suppression définitive de {len(due)} personne(s) et de tout ce qui "
-            "les concerne."
+            f"Je confirme la suppression définitive de {labels.counted(len(due), 'personne')} et "
+            "de tout ce qui les concerne."
         )
         if st.button("Supprimer ces données", disabled=not confirm):
             done, count = attempt(data.purge, ctx.app, ctx.actor, due, today)
             if done:
-                toast_after_rerun(f"{count} personne(s) supprimée(s).")
+                toast_after_rerun(
+                    f"{labels.counted(count, 'personne supprimée', 'personnes supprimées')}."
+                )
                 st.rerun()
 
 with rights_tab:
@@ -241,8 +245,7 @@ with audit_tab:
     entries = data.journal(ctx.app, ctx.actor)
     st.caption(
         "Connexions, décisions, modifications du cadrage, imports, exports et suppressions : "
-        "qui, quand, quoi. Vous voyez le journal des recrutements dont vous avez la charge et "
-        "vos propres actions."
+        "qui, quand, quoi. " + data.journal_scope(ctx.app)
     )
     st.dataframe(
         pd.DataFrame(

@@ -24,7 +24,7 @@ if waiting.empty:
 else:
     st.caption(
         "Chaque personne reçoit une réponse. Voici celles qui sont en cours sans décision à "
-        "leur étape actuelle, de la plus ancienne nouvelle à la plus récente."
+        "leur étape actuelle, de la plus longue attente à la plus courte."
     )
     st.dataframe(
         waiting.drop(columns="candidate_id"),
@@ -83,7 +83,7 @@ st.dataframe(
             "Durée prévue par le guide", width=190
         ),
         "Étapes terminées": st.column_config.NumberColumn(width=130),
-        "Délai médian (jours)": st.column_config.NumberColumn(format="localized", width=150),
-        "Délai maximum (jours)": st.column_config.NumberColumn(format="localized", width=150),
+        "Délai médian (jours)": st.column_config.TextColumn(width=150),
+        "Délai maximum (jours)": st.column_config.TextColumn(width=150),
     },
 )

@@ -25,7 +25,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from selection.services import reading
 from selection.services.access import Actor, Config
-from selection.services.app import App, default_database_url
+from selection.services.app import App, code_generation, default_database_url
 from selection.services.errors import StartupError, UserError, describe_startup_failure
 from ui.auth import auth_configured, configured_admins, logged_in_identity, login_screen
 from ui.widgets import CHOOSE, LIVE_TYPING, pending_toast
@@ -185,7 +185,9 @@ def page_path(file: str) -> str:
 
 
 @st.cache_resource(show_spinner="Ouverture de la base de données…")
-def _open_app(url: str, login: bool, admins: frozenset[str]) -> App:
+def _open_app(url: str, login: bool, admins: frozenset[str], code: tuple[int, ...]) -> App:
+    """``code``: see services.app.code_generation (a reload of the modules opens a new App)."""
+    del code
     try:
         return App.open(url, Config(login=login, admins=admins))
     except Exception as err:  # shown in French by _app_or_stop, never as a traceback
@@ -196,7 +198,7 @@ def _open_app(url: str, login: bool, admins: frozenset[str]) -> App:
 def get_app(secured: bool | None = None) -> App:
     """One App per database URL and configuration for the whole server."""
     login = auth_configured() if secured is None else secured
-    return _open_app(default_database_url(), login, configured_admins())
+    return _open_app(default_database_url(), login, configured_admins(), code_generation())
 
 
 def _identity_sidebar() -> str:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from selection.analysis.evidence import RATING_VALUES, Evidence, as_evidence, name_sort_key
-from selection.domain.formatting import fr_number
+from selection.domain.formatting import counted, fr_number
 from selection.domain.model import RecruitmentSnapshot
 
 MIN_SHARED = 5
@@ -136,11 +136,14 @@ class CriterionAgreement:
 
     @property
     def reading(self) -> str:
-        if self.alpha is None:
+        if self.alpha is None and self.units:
+            interviews = counted(self.units, "entretien noté", "entretiens notés")
             return (
-                "accord non calculable : il faut au moins un entretien noté par deux personnes, "
-                "avec des notes qui varient"
+                f"les mêmes notes sur {interviews} à plusieurs : aucun désaccord, mais l'accord "
+                "ne se mesure pas encore (α demande des notes qui varient)"
             )
+        if self.alpha is None:
+            return "accord non calculable : il faut au moins un entretien noté par deux personnes"
         text = (
             f"accord {self.band} entre les personnes (α = {fr_number(self.alpha, 2)}, "
             f"{self.units} entretien{'s' if self.units > 1 else ''} noté"

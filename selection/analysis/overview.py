@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from selection.analysis.progress import candidate_status, waiting_for_answer
 from selection.analysis.scoring import compare
+from selection.domain.formatting import counted
 from selection.domain.ids import now
 from selection.domain.model import RecruitmentSnapshot
 
@@ -31,7 +32,8 @@ def recruitment_overview(snapshot: RecruitmentSnapshot) -> Overview:
     waiting = list(waiting_for_answer(snapshot, now())["Candidat·e"])
     if waiting:
         actions.append(
-            f"Répondre ou décider pour {len(waiting)} personne(s) sans décision : {', '.join(waiting)}."
+            f"Répondre ou décider pour {counted(len(waiting), 'personne')} sans décision : "
+            f"{', '.join(waiting)}."
         )
     if snapshot.criteria and snapshot.candidates and any(c.weight > 0 for c in snapshot.criteria):
         table = compare(snapshot).table

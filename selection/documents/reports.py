@@ -260,7 +260,7 @@ def candidate_report(
         )
         blocks.append(Heading(2, f"{st.order}. {st.label}"))
         if not evals and not decs:
-            blocks.append(Paragraph(inline("Pas encore réalisée.")))
+            blocks.append(Paragraph(inline("N'a pas encore eu lieu.")))
             continue
         if not st.scored:
             blocks.append(
@@ -340,19 +340,20 @@ def _leaders(table: pd.DataFrame, column: str) -> list[str]:
     return [one_line(n) for n in view_leaders(table, _VIEW_OF_COLUMN[column])]
 
 
-def _leaders_sentence(table: pd.DataFrame) -> str:
+def _leaders_sentence(table: pd.DataFrame) -> tuple[str, bool]:
+    """Who leads in the three views, and whether that sentence already says they disagree."""
     views = {view: _leaders(table, column) for column, view in _VIEW_OF_COLUMN.items()}
     if not any(views.values()):
-        return "Aucune note soumise : le classement n'est pas encore possible."
+        return "Aucune note soumise : le classement n'est pas encore possible.", False
     if all(v == views["moyenne"] for v in views.values()):
         names = views["moyenne"]
         if len(names) > 1:
-            return f"Les trois vues placent à égalité en tête : {', '.join(names)}."
-        return f"Les trois vues placent en tête : {', '.join(names)}."
-    details = "; ".join(
+            return f"Les trois vues placent à égalité en tête : {', '.join(names)}.", False
+        return f"Les trois vues placent en tête : {', '.join(names)}.", False
+    details = " ; ".join(
         f"{SCORE_VIEWS[k]} : {', '.join(v) or 'aucune note'}" for k, v in views.items()
     )
-    return f"Les vues ne placent pas la même candidature en tête ({details})."
+    return f"Les vues ne placent pas la même candidature en tête ({details}).", True
 
 
 def _constraints(snapshot: RecruitmentSnapshot) -> list[Inline]:
@@ -567,12 +568,13 @@ def decision_record(
             ),
         )
     )
-    blocks.append(Paragraph(inline(_leaders_sentence(ranking))))
+    leaders, disagreement_said = _leaders_sentence(ranking)
+    blocks.append(Paragraph(inline(leaders)))
     if view in SCORE_VIEWS:
         blocks.append(
             Paragraph(inline(bold("Vue retenue en réunion :"), " " + SCORE_VIEWS[view] + "."))
         )
-    if views_warning:
+    if views_warning and not disagreement_said:  # the sentence above already names each leader
         blocks.append(Paragraph(inline(clean_text(views_warning))))
 
     blocks.append(Heading(2, "Robustesse du classement"))

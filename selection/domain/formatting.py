@@ -24,6 +24,13 @@ def fr_percent(share: float, decimals: int = 0) -> str:
     return f"{fr_number(share * 100, decimals)}{NNBSP}%"
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """« 1 note », « 3 notes », « 2 000 personnes »: a number with its word in agreement (French:
+    0 and 1 take the singular)."""
+    word = singular if abs(count) < 2 else (plural or singular + "s")
+    return f"{fr_number(count, 0)} {word}"
+
+
 # A text cell starting with one of these would be run as a formula by a spreadsheet (OWASP).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
 

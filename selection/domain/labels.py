@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# Re-exported: pages write « 3 notes », « 2 000 », « 30 % » with them (they read wording here).
+from selection.domain.formatting import counted as counted
+from selection.domain.formatting import fr_number as fr_number
+from selection.domain.formatting import fr_percent as fr_percent
+
 WEIGHT_LEVELS: dict[int, str] = {
     3: "🔴 maximale",
     2: "🟠 moyenne",

@@ -7,6 +7,7 @@ own pooled connection). Every read and write goes through the service modules, w
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from selection.services.access import Actor, Config
@@ -37,3 +38,21 @@ def default_database_url() -> str:
     """The database the app uses: ``SELECTION_DATABASE_URL``, else ``DATABASE_URL``, else the
     SQLite file under data/."""
     return database_url()
+
+
+def code_generation() -> tuple[int, ...]:
+    """Identities of the modules whose classes an App hands out, as loaded now. Streamlit
+    reloads the app's modules when its files change (development server, update in place): an
+    App kept from before would hand objects of the old classes to the new code (« expected a
+    RecruitmentSnapshot, got RecruitmentSnapshot »). A server keeps its App per generation, so a
+    reload opens a fresh one. Looked up in ``sys.modules``: this module may be the stale one."""
+    return tuple(id(sys.modules.get(name)) for name in _HANDED_OUT)
+
+
+# Modules loaded at every start (no lazy import changes the generation, so no App is opened twice).
+_HANDED_OUT = (
+    "selection.domain.model",
+    "selection.storage.store",
+    "selection.services.app",
+    "selection.analysis.evidence",
+)

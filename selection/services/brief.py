@@ -341,7 +341,8 @@ def _refuse_rated(tx, removed: list[Criterion]) -> None:
     if counts:
         labels_by_id = {c.id: c.label for c in removed}
         detail = ", ".join(
-            f"« {labels_by_id[cid]} » ({n} évaluation(s))" for cid, n in counts.items()
+            f"« {labels_by_id[cid]} » ({labels.counted(n, 'évaluation')})"
+            for cid, n in counts.items()
         )
         raise ValidationError(
             f"Impossible de supprimer un critère déjà évalué : {detail}. Les preuves font partie "

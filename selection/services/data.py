@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from selection.documents.access import access_markdown
+from selection.domain.formatting import counted
 from selection.domain.model import ValidationError
 from selection.domain.permissions import Action
 from selection.services import blind, candidates, retention
@@ -46,6 +47,21 @@ def backup(app: App, actor: Actor, recruitment_id: str) -> bytes:
     return data
 
 
+def backup_scope_note(view) -> str:
+    """What a backup made by this person leaves out, said before they download it: the file
+    holds what they may see (``reading.view``), so the blind rule holds in it too."""
+    note = "La sauvegarde contient ce que vous voyez : les brouillons des autres n'y sont pas."
+    if view.blinded:
+        count = len(view.blinded)
+        people = f"{count} personne{'s' if count > 1 else ''}"
+        note += (
+            f" Tant que vous n'avez pas soumis vos évaluations, ce que les autres ont écrit sur "
+            f"{people} n'y est pas non plus : restaurée, elle ne rendrait pas ces évaluations. "
+            "Soumettez d'abord les vôtres, ou demandez la sauvegarde à une personne qui les voit."
+        )
+    return note
+
+
 def backup_all(app: App, actor: Actor) -> bytes:
     """Every recruitment the person may back up, in one file (audited)."""
     with app.store.reading() as tx:
@@ -59,7 +75,7 @@ def backup_all(app: App, actor: Actor) -> bytes:
             parts.append(_backup_part(tx, actor, rec.id))
     data = backup_io.export_parts(parts, scope="tout")
     with app.store.transaction() as tx:
-        audit(tx, actor, "sauvegarde", None, "tout", f"{len(parts)} recrutement(s)")
+        audit(tx, actor, "sauvegarde", None, "tout", counted(len(parts), "recrutement"))
     return data
 
 
@@ -294,6 +310,16 @@ def journal(app: App, actor: Actor, limit: int = 500) -> list[JournalEntry]:
             )
         )
     return out
+
+
+def journal_scope(app: App) -> str:
+    """Which entries ``journal`` shows, said as the page says it (it depends on login)."""
+    if not app.config.login:
+        return (
+            "Sans connexion, l'application est ouverte : le journal montre les actions de "
+            "tous les recrutements, signées du nom tapé dans la barre latérale."
+        )
+    return "Vous voyez le journal des recrutements dont vous avez la charge et vos propres actions."
 
 
 def record_download(app: App, actor: Actor, recruitment_id: str, what: str, file_name: str) -> None:

@@ -39,7 +39,7 @@ import ijson
 import sqlalchemy as sa
 
 from selection.domain import limits
-from selection.domain.formatting import export_filename, fr_number
+from selection.domain.formatting import counted, export_filename, fr_number
 from selection.domain.ids import new_id, now
 from selection.domain.model import (
     Candidate,
@@ -1009,8 +1009,9 @@ class ImportSummary:
         evals = self.counts.get("evaluations", 0)
         cands = self.counts.get("candidates", 0)
         return (
-            f"Import réussi : {len(self.recruitment_ids)} recrutement(s) ({titles}), "
-            f"{cands} personne(s) candidate(s), {evals} évaluation(s)."
+            f"Import réussi : {counted(len(self.recruitment_ids), 'recrutement')} ({titles}), "
+            f"{counted(cands, 'personne candidate', 'personnes candidates')}, "
+            f"{counted(evals, 'évaluation')}."
         )
 
 

@@ -29,7 +29,7 @@ from typing import Literal
 import pandas as pd
 
 from selection.domain import limits
-from selection.domain.formatting import FORMULA_PREFIXES, fr_number
+from selection.domain.formatting import FORMULA_PREFIXES, counted, fr_number
 from selection.domain.model import Candidate, Criterion, ValidationError
 from selection.domain.stages import STAGES
 from selection.storage.backup import MAX_LISTED_PROBLEMS, NOTHING_CHANGED, problems_message
@@ -118,7 +118,8 @@ class CsvImport:
     separator: str
 
     def sentence(self, what: str) -> str:
-        text = f"{len(self.items)} {what} prêt(s) à être ajouté(s)."
+        """``what`` in the plural (« critères », « candidatures »)."""
+        text = f"À ajouter : {counted(len(self.items), what.removesuffix('s'), what)}."
         if self.ignored_columns:
             shown = ", ".join(f"« {_shown(c, 40)} »" for c in self.ignored_columns[:20])
             text += f" Colonnes ignorées : {shown}."
@@ -563,7 +564,7 @@ def write_import(
                 for i, c in enumerate(result.items)
             ]
             tx.insert_criteria(crits, by=by)
-            details = f"{len(crits)} critère(s)"
+            details = counted(len(crits), "critère")
         else:
             taken = {c.email.casefold() for c in tx.candidates(recruitment_id) if c.email}
             clashes = [
@@ -575,7 +576,7 @@ def write_import(
             _raise_if(clashes)
             people = [replace(c, recruitment_id=recruitment_id) for c in result.items]
             tx.insert_candidates(people, by=by)
-            details = f"{len(people)} personne(s)"
+            details = counted(len(people), "personne")
         if result.ignored_columns:
             details += " ; colonnes ignorées : " + ", ".join(
                 _shown(c, 40) for c in result.ignored_columns[:20]

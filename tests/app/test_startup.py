@@ -61,3 +61,19 @@ def test_the_message_comes_before_the_login(corrupted: AppTest) -> None:
     assert not corrupted.exception
     assert "illisible" in shown(corrupted)
     assert "Se connecter" not in [b.label for b in corrupted.button]
+
+
+def test_a_reload_of_the_app_modules_opens_a_new_app(monkeypatch) -> None:
+    """After Streamlit reloads the modules (files changed under a running server), the kept App
+    would hand objects of the old classes to the new code: the generation key changes."""
+    import sys
+    import types
+
+    from selection.services.app import code_generation
+
+    before = code_generation()
+    assert code_generation() == before  # stable while nothing is reloaded
+    monkeypatch.setitem(
+        sys.modules, "selection.domain.model", types.ModuleType("selection.domain.model")
+    )
+    assert code_generation() != before

@@ -135,6 +135,18 @@ def test_agreement_readings_follow_the_bands_and_say_when_it_cannot_be_computed(
     assert criterion_agreement(build_evidence(snap))[0].alpha == 1.0
 
 
+def test_identical_ratings_say_no_disagreement_rather_than_not_computable():
+    # Two interviews rated by two people who gave the same 2 everywhere: alpha is undefined
+    # (no variation), but the reading must not contradict « 2 interviews rated by several ».
+    rows = [(i, 0, "intra", who, 2) for i in range(2) for who in ("a@x", "b@x")]
+    (found,) = criterion_agreement(_snap(rows, n_cand=2, n_crit=1))
+    assert found.alpha is None and found.units == 2
+    assert found.reading.startswith("les mêmes notes sur 2 entretiens notés à plusieurs")
+    assert "non calculable" not in found.reading
+    (one,) = criterion_agreement(_snap(rows[:2], n_cand=2, n_crit=1))
+    assert one.reading.startswith("les mêmes notes sur 1 entretien noté à plusieurs")
+
+
 def test_the_calibration_chart_builds_with_its_values_in_words():
     from selection.analysis.calibration import calibration_frame
     from selection.charts.comparison import calibration_chart

@@ -63,7 +63,10 @@ def test_the_record_says_which_view_and_when_the_views_disagree() -> None:
     _, document = meeting_record(view="valides")
     text = markdown_text(render_markdown(document))
     assert "Vue retenue en réunion : Somme des critères validés (guide)." in text
-    assert "les vues ne placent pas la même personne en tête" in text
+    # Said once, with who leads in each view (the meeting's warning is not repeated under it).
+    assert "Les vues ne placent pas la même candidature en tête (Moyenne pondérée" in text
+    assert "Somme des critères validés (guide) : Alice Moreau)" in text
+    assert text.lower().count("ne placent pas la même") == 1
     assert meeting.WEIGHTS_DO_NOT_APPLY in text
 
 

@@ -254,3 +254,14 @@ def test_the_debrief_stays_sealed_until_every_assigned_person_submitted_or_it_is
     snap.openings.clear()
     snap.culture_notes.append(CultureNote(new_id(), ben.id, "sophie@x.fr", "Échange ouvert"))
     assert sealed_debriefs(snap) == set()
+
+
+def test_stage_lengths_say_not_yet_in_words_never_none() -> None:
+    from selection.analysis.progress import NOT_YET, stage_lengths
+
+    table = stage_lengths(designed()[0])
+    shown = table[["Délai médian (jours)", "Délai maximum (jours)"]].to_numpy().ravel().tolist()
+    assert all(isinstance(v, str) and v and v != "None" for v in shown)
+    unfinished = table.loc[table["Étapes terminées"] == 0]
+    assert not unfinished.empty
+    assert set(unfinished["Délai médian (jours)"]) == {NOT_YET}

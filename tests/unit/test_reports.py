@@ -126,7 +126,9 @@ def test_stages_follow_the_process_and_empty_ones_say_so(process: Factory) -> No
     for i, block in enumerate(blocks):
         if isinstance(block, Heading) and block.level == 2:
             follower = blocks[i + 1]
-            if isinstance(follower, Paragraph) and follower.text == inline("Pas encore réalisée."):
+            if isinstance(follower, Paragraph) and follower.text == inline(
+                "N'a pas encore eu lieu."
+            ):
                 empty.append(block.text)
     assert empty == ["3. Mise en situation", "4. Entretien d'adéquation"]
 
@@ -140,7 +142,7 @@ def test_contact_details_only_on_request() -> None:
         candidate_report_markdown(f.snapshot, person.id, include_contact=True)
     )
     assert text_of(candidate_report_markdown(f.snapshot, person.id)).count(
-        "Pas encore réalisée."
+        "N'a pas encore eu lieu."
     ) == len(STAGES)
 
 

@@ -71,7 +71,8 @@ def test_equal_scores_share_a_rank_in_all_three_views_and_are_listed_by_name(mak
         ranks = dict(zip(table["candidat"], _rank_strings(table[column]), strict=True))
         assert [ranks[n] for n in tied] == ["1", "1"], column
     assert _leaders_sentence(table) == (
-        f"Les trois vues placent à égalité en tête : {tied[0]}, {tied[1]}."
+        f"Les trois vues placent à égalité en tête : {tied[0]}, {tied[1]}.",
+        False,
     )
     assert leaders_by_view(comp) == {view: list(tied) for view in VIEW_COLUMNS}
     assert views_disagreement(comp) is None
