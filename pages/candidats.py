@@ -198,6 +198,9 @@ with decide_tab:
         _, base_decision = frozen(
             f"decision_{chosen}_{stage}", candidates.last_decision_id(view, chosen, stage)
         )
+        recorded = candidates.decision_summary(view, chosen, stage)
+        if recorded:
+            st.info(text(recorded), icon=":material/history:")
         with st.form(form_key(f"decide_{chosen}_{stage}"), enter_to_submit=False):
             decision = st.radio(
                 "Décision",

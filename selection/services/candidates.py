@@ -55,6 +55,20 @@ def last_decision_id(view: RecruitmentView, candidate_id: str, stage: str) -> st
     return found.id if found else None
 
 
+def decision_summary(view: RecruitmentView, candidate_id: str, stage: str) -> str | None:
+    """The decision already recorded for a person at a stage, in one French sentence (shown
+    above the form, which starts empty so that nobody records a decision by mistake)."""
+    found = _latest(view.snapshot.decisions, candidate_id, stage)
+    if found is None:
+        return None
+    when = f" le {found.decided_at:%d/%m/%Y}" if found.decided_at else ""
+    reason = f" : « {found.reason.strip()} »" if found.reason.strip() else ""
+    return (
+        f"Décision enregistrée à cette étape : {DECISIONS.get(found.decision, found.decision)}, "
+        f"par {found.decided_by}{when}{reason}. Une nouvelle décision la remplace."
+    )
+
+
 def _latest(decisions, candidate_id: str, stage: str) -> StageDecision | None:
     mine = [d for d in decisions if d.candidate_id == candidate_id and d.stage == stage]
     return max(mine, key=lambda d: (d.decided_at is not None, d.decided_at), default=None)

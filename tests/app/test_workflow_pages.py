@@ -144,3 +144,24 @@ def test_final_choice_refused_for_someone_else_than_the_owner(
     app.text_area[[t.label for t in app.text_area].index("Raison")].input("Meilleur dossier")
     next(b for b in app.button if b.label == "Enregistrer la décision").click().run()
     assert any("Seule la personne responsable" in e.value for e in app.error)
+
+
+def test_a_recorded_decision_is_shown_above_the_empty_form(app: AppTest, app_store: Store) -> None:
+    """After saving, the form starts empty (nobody records a decision by mistake) and the
+    decision now in force at that stage is written above it."""
+    open_page(app, "pages/candidats.py", user="Camille Martin")
+    ids = demo_ids(app, app_store)
+    app.selectbox(key="decide_candidate").select(ids["Emma Lefebvre"]).run()
+    stage = app.selectbox(key=f"decide_stage_{ids['Emma Lefebvre']}").value
+    before = [i.value for i in app.info if "Décision enregistrée à cette étape" in i.value]
+    next(r for r in app.radio if r.label == "Décision").set_value("en_attente")
+    app.text_area[[t.label for t in app.text_area].index("Raison")].input("Attendre son retour")
+    next(b for b in app.button if b.label == "Enregistrer la décision").click().run()
+    no_exception(app)
+    app.run()
+    shown = [i.value for i in app.info if "Décision enregistrée à cette étape" in i.value]
+    assert shown and shown != before
+    assert "En attente, par Camille Martin" in shown[0]
+    assert "Attendre son retour" in shown[0]
+    assert next(r for r in app.radio if r.label == "Décision").value is None
+    assert app.selectbox(key=f"decide_stage_{ids['Emma Lefebvre']}").value == stage
