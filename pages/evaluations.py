@@ -150,6 +150,10 @@ def rating_stage() -> None:
         )
         if done:
             st.session_state["grid_version"] = st.session_state.get("grid_version", 0) + 1
+            # A point to check counts as a doubt even with the box left unticked: the boxes
+            # start again from what was saved, so the screen shows what the panel will see.
+            for cid in shown:
+                st.session_state.pop(f"d_{candidate_id}_{stage}_{cid}", None)
             toast_after_rerun("Évaluation soumise." if submit else "Brouillon enregistré.")
             st.rerun()
 

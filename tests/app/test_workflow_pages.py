@@ -165,3 +165,30 @@ def test_a_recorded_decision_is_shown_above_the_empty_form(app: AppTest, app_sto
     assert "Attendre son retour" in shown[0]
     assert next(r for r in app.radio if r.label == "Décision").value is None
     assert app.selectbox(key=f"decide_stage_{ids['Emma Lefebvre']}").value == stage
+
+
+def test_a_point_to_check_typed_without_ticking_shows_as_a_doubt_once_saved(
+    app: AppTest, app_store: Store
+) -> None:
+    open_page(app, "pages/evaluations.py", user="Nadia Nouvelle")
+    alice = demo_ids(app, app_store)["Alice Moreau"]
+    app.selectbox(key="eval_candidate").select(alice).run()
+    app.selectbox(key=f"eval_stage_{alice}").select("intra").run()
+    prefix = f"_{alice}_intra_"
+    radio = next(r for r in app.radio if r.key and r.key.startswith("r" + prefix))
+    cid = radio.key.removeprefix("r" + prefix)
+    radio.set_value(2)
+    app.text_area(key=f"e{prefix}{cid}").input("A décrit un déploiement, sans les tests.")
+    app.text_input(key=f"n{prefix}{cid}").input("Demander comment les tests étaient faits")
+    assert app.checkbox(key=f"d{prefix}{cid}").value is False
+    next(b for b in app.button if b.label == "Enregistrer le brouillon").click().run()
+    no_exception(app)
+    app.run()
+    assert app.checkbox(key=f"d{prefix}{cid}").value is True  # what was saved, and what counts
+    rid = app.session_state["recruitment_id"]
+    mine = [
+        e
+        for e in app_store.list_evaluations(rid)
+        if e.candidate_id == alice and e.criterion_id == cid and e.interviewer == "Nadia Nouvelle"
+    ]
+    assert [e.doubt for e in mine] == [True]
