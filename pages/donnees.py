@@ -40,6 +40,7 @@ with backup_tab:
             lambda: data.backup(ctx.app, ctx.actor, view.id),
             file_name=data.backup_filename(view.recruitment.title, today),
             mime="application/json",
+            on_click="ignore",  # no rerun: the other buttons' files stay valid
         )
         st.caption(text(data.backup_scope_note(view)))
     elif view is not None:
@@ -50,6 +51,7 @@ with backup_tab:
             lambda: data.backup_all(ctx.app, ctx.actor),
             file_name=data.backup_filename("tout", today),
             mime="application/json",
+            on_click="ignore",  # no rerun: the other buttons' files stay valid
         )
     uploaded = st.file_uploader(
         "Restaurer une sauvegarde",
@@ -221,6 +223,7 @@ with rights_tab:
                 lambda: data.access_export(ctx.app, ctx.actor, chosen),
                 file_name=file_name(view, f"donnees-{people[chosen].name}", "md", today),
                 mime="text/markdown",
+                on_click="ignore",  # no rerun: the other buttons' files stay valid
             )
             st.markdown(
                 "**Droit à l'effacement** : supprime la personne et tout ce qui la concerne."

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     BrowserPage,
     StreamlitServer,
     assert_no_exception,
+    choose_recruitment,
     drawn_texts,
     forget_drawn_texts,
     form_with_button,
@@ -28,6 +29,8 @@ from tests.e2e.conftest import (
 )
 
 pytestmark = pytest.mark.e2e
+
+DEMO_TITLE = "Développeur·se fullstack"
 
 SIDEBAR_CHOICE = "Recrutement"
 
@@ -165,4 +168,36 @@ def test_a_restored_backup_is_chosen_in_the_sidebar_at_once(
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     assert {"Recrutement sauvegardé (copie)", "Recrutement renommé"} <= {o.strip() for o in options}
+    browser_page.console.assert_clean()
+
+
+def test_two_backups_in_a_row_both_arrive(
+    app_server: StreamlitServer, browser_page: BrowserPage, tmp_path
+) -> None:
+    """Files are built when their button is clicked: two buttons clicked one right after the
+    other, three times, give two complete files each time (a user once saw the second button
+    spin for ever after another download; the buttons no longer rerun the page on click)."""
+    page = browser_page.page
+    open_app(page, app_server.url)
+    choose_recruitment(page, DEMO_TITLE)
+    sign_in(page, "Camille Martin")
+    go_to_page(page, "Données")
+    sizes = []
+    one, every = f"Sauvegarder « {DEMO_TITLE} »", "Tout sauvegarder"
+    for _ in range(3):
+        # The second click comes at once, while the first one's file is still on its way.
+        with (
+            page.expect_download(predicate=lambda d: "-tout-" in d.suggested_filename) as both,
+            page.expect_download(
+                predicate=lambda d: "-tout-" not in d.suggested_filename
+            ) as single,
+        ):
+            page.get_by_role("button", name=one).click()
+            page.get_by_role("button", name=every).click()
+        for info in (single, both):
+            target = tmp_path / f"{len(sizes)}-{info.value.suggested_filename}"
+            info.value.save_as(target)
+            sizes.append(target.stat().st_size)
+    assert all(size > 1000 for size in sizes), sizes
+    assert_no_exception(page)
     browser_page.console.assert_clean()
