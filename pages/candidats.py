@@ -89,7 +89,7 @@ YES_NO = labels.YES_NO_UNKNOWN
 
 def choose(label: str, key: str) -> str:
     return st.selectbox(
-        label, list(people), format_func=lambda i: people[i].name, key=key, placeholder=CHOOSE
+        label, list(people), format_func=lambda i: view.shown_names[i], key=key, placeholder=CHOOSE
     )
 
 

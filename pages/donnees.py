@@ -213,7 +213,7 @@ with rights_tab:
             chosen = st.selectbox(
                 "Personne",
                 list(people),
-                format_func=lambda i: people[i].name,
+                format_func=lambda i: view.shown_names[i],
                 key="rights_person",
                 placeholder=CHOOSE,
             )

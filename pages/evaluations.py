@@ -49,7 +49,7 @@ left, right = st.columns(2)
 candidate_id = left.selectbox(
     "Personne évaluée",
     list(people),
-    format_func=lambda i: people[i].name,
+    format_func=lambda i: view.shown_names[i],
     key="eval_candidate",
     placeholder=CHOOSE,
 )

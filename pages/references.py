@@ -35,7 +35,7 @@ people = {c.id: c for c in references.candidates_to_call(view)}
 candidate_id = st.selectbox(
     "Personne",
     list(people),
-    format_func=lambda i: people[i].name,
+    format_func=lambda i: view.shown_names[i],
     key="ref_candidate",
     placeholder=CHOOSE,
 )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
 import pandas as pd
 
 from selection.domain import labels
-from selection.domain.model import RecruitmentSnapshot
+from selection.domain.model import Candidate, RecruitmentSnapshot
 from selection.domain.stages import STAGE_BY_CODE
 
 
@@ -33,3 +37,29 @@ def candidate_overview(
             }
         )
     return pd.DataFrame(rows)
+
+
+def distinct_names(candidates: Sequence[Candidate]) -> Sequence[Candidate]:
+    """The same people, namesakes told apart for screens and files: « Kévin Martin (1) »,
+    « Kévin Martin (2) », in the recruitment's order. Tables, charts and files of the meeting
+    list people by name: two people with one name would be merged or break them. Returns the
+    sequence itself when every name is already distinct (nothing is copied)."""
+    counts = Counter(c.name for c in candidates)
+    if all(n == 1 for n in counts.values()):
+        return candidates
+    taken = set(counts)
+    seen: Counter = Counter()
+    out = []
+    for c in candidates:
+        if counts[c.name] == 1:
+            out.append(c)
+            continue
+        seen[c.name] += 1
+        number = seen[c.name]
+        shown = f"{c.name} ({number})"
+        while shown in taken:  # a real name already looks like that
+            number += counts[c.name]
+            shown = f"{c.name} ({number})"
+        taken.add(shown)
+        out.append(replace(c, name=shown))
+    return out

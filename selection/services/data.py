@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from selection.documents.access import access_markdown
@@ -140,6 +140,13 @@ def import_csv(
         csv_import.import_criteria_csv if kind == "criteria" else csv_import.import_candidates_csv
     )
     result = parse(data, recruitment_id, existing)
+    if kind == "candidates":
+        known, seen, namesakes = {c.name for c in existing}, set(), []
+        for person in result.items:
+            if (person.name in known or person.name in seen) and person.name not in namesakes:
+                namesakes.append(person.name)
+            seen.add(person.name)
+        result = replace(result, namesakes=tuple(namesakes))
     csv_import.write_import(
         app.store,
         recruitment_id,

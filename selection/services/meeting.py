@@ -23,6 +23,7 @@ from selection.analysis import meeting as tables
 from selection.analysis import robustness as robustness_module
 from selection.analysis.evidence import Evidence, build_evidence
 from selection.analysis.gaps import shortlist_gaps
+from selection.analysis.people import distinct_names
 from selection.analysis.robustness import RobustnessResult
 from selection.analysis.scoring import (
     Comparison,
@@ -301,9 +302,12 @@ def prepare(view: RecruitmentView, *, active_only: bool, min_stage: str) -> Meet
                 if (n.candidate_id, CULTURE) not in view.sealed
             ],
         )
-        evidence = build_evidence(snapshot)
     else:
-        snapshot, evidence = view.snapshot, view.evidence
+        snapshot = view.snapshot
+    named = distinct_names(snapshot.candidates)  # namesakes told apart on every chart and file
+    if named is not snapshot.candidates:
+        snapshot = replace(snapshot, candidates=list(named))
+    evidence = view.evidence if snapshot is view.snapshot else build_evidence(snapshot)
     return Meeting(
         view=view,
         shown_ids=shown,

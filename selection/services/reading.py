@@ -19,6 +19,7 @@ from functools import cached_property
 import pandas as pd
 
 from selection.analysis.evidence import Evidence, build_evidence
+from selection.analysis.people import distinct_names
 from selection.analysis.progress import (
     candidate_status,
     owed_list,
@@ -70,6 +71,11 @@ class RecruitmentView:
     @cached_property
     def candidate_by_id(self) -> dict:
         return {c.id: c for c in self.snapshot.candidates}
+
+    @cached_property
+    def shown_names(self) -> dict[str, str]:
+        """Each person's name as choosers show it: namesakes told apart (« Kévin Martin (2) »)."""
+        return {c.id: c.name for c in distinct_names(self.snapshot.candidates)}
 
     @cached_property
     def criterion_by_id(self) -> dict:

@@ -116,13 +116,25 @@ class CsvImport:
     items: list
     ignored_columns: tuple[str, ...]
     separator: str
+    # Names added that the recruitment already had (or that the file gives twice): people may be
+    # namesakes, or the same file imported twice; said after the import, never guessed.
+    namesakes: tuple[str, ...] = ()
 
     def sentence(self, what: str) -> str:
-        """``what`` in the plural (« critères », « candidatures »)."""
-        text = f"À ajouter : {counted(len(self.items), what.removesuffix('s'), what)}."
+        """What an import added; ``what`` in the plural (« critères », « candidatures »)."""
+        n = len(self.items)
+        agreement = ("e" if what.startswith("candidature") else "") + ("s" if n > 1 else "")
+        text = f"Import terminé : {counted(n, what.removesuffix('s'), what)} ajouté{agreement}."
         if self.ignored_columns:
             shown = ", ".join(f"« {_shown(c, 40)} »" for c in self.ignored_columns[:20])
             text += f" Colonnes ignorées : {shown}."
+        if self.namesakes:
+            shown = ", ".join(f"« {_shown(n, 60)} »" for n in self.namesakes[:20])
+            text += (
+                f" Même nom qu'une personne déjà présente : {shown}. S'il s'agit d'un doublon "
+                "(fichier importé deux fois), supprimez-le dans Candidatures ; des homonymes "
+                "sont numérotés dans les listes."
+            )
         return text
 
 

@@ -372,3 +372,22 @@ def test_the_downloadable_templates_import_as_they_are(kind: str, dialect: str) 
     result = reader(data, "rec")
     assert len(result.items) == 2
     assert result.ignored_columns == ()
+
+
+def test_the_import_says_what_it_added_and_names_namesakes(tmp_path) -> None:
+    """After an import, the message says it is done; a name the recruitment already has (the
+    same file imported twice, or real namesakes) is named, never merged nor refused."""
+    from selection.services.demo import load_demo
+
+    store = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
+    rid = load_demo(store)
+    app = App(store, Config())
+    once = b"Nom;Adresse \xc3\xa9lectronique\nK\xc3\xa9vin Sansmail;\n"
+    first = data_service.import_csv(app, app.actor("Camille Martin"), rid, "candidates", once)
+    assert first.sentence("candidatures") == "Import terminé : 1 candidature ajoutée."
+    again = data_service.import_csv(app, app.actor("Camille Martin"), rid, "candidates", once)
+    assert again.namesakes == ("Kévin Sansmail",)
+    assert "Même nom qu'une personne déjà présente : « Kévin Sansmail »" in again.sentence(
+        "candidatures"
+    )
+    assert [c.name for c in store.list_candidates(rid)].count("Kévin Sansmail") == 2
