@@ -354,6 +354,14 @@ FIGURE_HELP: dict[str, str] = {
     ),
 }
 
+# Robustness draws and the gaps weigh criteria: in the guide's view (no weights) they reason on
+# the weighted mean, and may name another leader than the ranking above them.
+WEIGHTED_SECTIONS_NOTE = (
+    "Cette partie raisonne sur la moyenne pondérée, pas sur la somme des critères validés : "
+    "les tirages font varier des poids, que cette vue n'utilise pas. La personne en tête peut "
+    "donc y différer du classement ci-dessus."
+)
+
 WEIGHTS_DO_NOT_APPLY = (
     "Dans la vue « Somme des critères validés », les pondérations ne changent rien : un critère "
     "validé (moyenne d'au moins 2,5) rapporte son niveau du cadrage (3, 2 ou 1), les curseurs "

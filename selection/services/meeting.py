@@ -390,6 +390,7 @@ def views_warning(comparison: Comparison) -> str | None:
 
 
 WEIGHTS_DO_NOT_APPLY = tables.WEIGHTS_DO_NOT_APPLY
+WEIGHTED_SECTIONS_NOTE = tables.WEIGHTED_SECTIONS_NOTE
 MISSING_PRIOR_HELP = robustness_module.MISSING_PRIOR_HELP
 CALIBRATION_HELP = calibration.CALIBRATION_HELP
 

@@ -197,6 +197,11 @@ def test_the_sentence_follows_the_view(app: AppTest, app_store: Store) -> None:
     text = sentence(app)
     assert "Somme des critères validés" in text
     assert meeting.WEIGHTS_DO_NOT_APPLY in text
+    # The robustness and the gaps weigh criteria: they say so in this view (and only in it).
+    captions = [c.value for c in app.caption]
+    assert captions.count(meeting.WEIGHTED_SECTIONS_NOTE) == 2
+    app.radio(key="cmp_view").set_value("moyenne").run()
+    assert meeting.WEIGHTED_SECTIONS_NOTE not in [c.value for c in app.caption]
 
 
 def test_a_warning_names_each_views_leader_when_they_differ(app: AppTest, app_store: Store) -> None:

@@ -68,6 +68,7 @@ def test_the_record_says_which_view_and_when_the_views_disagree() -> None:
     assert "Somme des critères validés (guide) : Alice Moreau)" in text
     assert text.lower().count("ne placent pas la même") == 1
     assert meeting.WEIGHTS_DO_NOT_APPLY in text
+    assert meeting.WEIGHTED_SECTIONS_NOTE in text  # the robustness below weighs criteria
 
 
 def test_closed_stages_are_listed_and_user_text_stays_text() -> None:
