@@ -77,7 +77,7 @@ from selection.analysis.scoring import (
     tie_key,
     weighted_scores,
 )
-from selection.domain.formatting import NNBSP, fr_number
+from selection.domain.formatting import NNBSP, fr_number, que
 from selection.domain.labels import LEAD_STABILITY
 from selection.domain.model import WEIGHT_MAX, WEIGHT_MIN, RecruitmentSnapshot, ValidationError
 
@@ -665,7 +665,7 @@ def robustness_summary(
             target = _weight(displayed_threshold(flip))
             first += (
                 f" ; il faudrait faire passer le poids de « {label} » de "
-                f"{_weight(flip.current_weight)} à {target} pour que {other} passe devant."
+                f"{_weight(flip.current_weight)} à {target} pour {que(other)} passe devant."
             )
     if missing.could_change:
         who = [names[i] for i in missing.challengers]

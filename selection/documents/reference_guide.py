@@ -35,7 +35,7 @@ from selection.documents.document import (
     render_html,
     render_markdown,
 )
-from selection.domain.formatting import slugify
+from selection.domain.formatting import de, que, slugify
 from selection.domain.model import RecruitmentSnapshot, ValidationError
 from selection.domain.stages import REFERENCES, STAGE_BY_CODE
 
@@ -125,7 +125,7 @@ def _follow_up(gap: Gap, first: str) -> str:
             "avec un exemple."
         )
     return (
-        f"Aucune preuve pour l'instant : demandez un exemple précis — la situation, ce que {first} "
+        f"Aucune preuve pour l'instant : demandez un exemple précis — la situation, ce {que(first)} "
         "a fait, le résultat."
     )
 
@@ -154,7 +154,7 @@ def reference_guide(
     name = candidate.name
     if references_agreed is None:
         raise ValidationError(
-            f"L'accord de {name} pour la prise de références n'est pas enregistré : notez-le lors "
+            f"L'accord {de(name)} pour la prise de références n'est pas enregistré : notez-le lors "
             "de la préqualification avant de préparer l'appel."
         )
     if not references_agreed:
@@ -219,7 +219,7 @@ def reference_guide(
         opening=(
             "Présentez-vous en une minute : qui vous êtes, le recrutement "
             f"« {snapshot.recruitment.title} » et le but de l'appel, "
-            f"recueillir l'avis de {who} sur le travail de {first}. "
+            f"recueillir l'avis {de(who)} sur le travail {de(first)}. "
             f"Annoncez un échange de moins de {stage.max_minutes} minutes."
         ),
         role_question=(

@@ -31,6 +31,25 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
     return f"{fr_number(count, 0)} {word}"
 
 
+_ELIDING = set("aeiouhàâäéèêëîïôöùûüœæ")
+
+
+def _elides(word: str) -> bool:
+    """French elision before a vowel or a silent h (Alice, Émile, Hélène; not Yann)."""
+    first = word.lstrip("\u2060\u200b \t")[:1].lower()
+    return bool(first) and first in _ELIDING
+
+
+def de(name: str) -> str:
+    """« de Bastien », « d'Alice »."""
+    return f"d'{name}" if _elides(name) else f"de {name}"
+
+
+def que(name: str) -> str:
+    """« que Bastien », « qu'Alice »."""
+    return f"qu'{name}" if _elides(name) else f"que {name}"
+
+
 # A text cell starting with one of these would be run as a formula by a spreadsheet (OWASP).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
 

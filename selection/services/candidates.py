@@ -12,6 +12,7 @@ from selection.analysis.progress import candidate_status
 from selection.analysis.scoring import compare
 from selection.analysis.signals import candidate_signals
 from selection.documents.reports import candidate_report_markdown
+from selection.domain.formatting import de
 from selection.domain.ids import new_id
 from selection.domain.labels import DECISIONS
 from selection.domain.model import Candidate, RecruitmentSnapshot, StageDecision, ValidationError
@@ -44,7 +45,7 @@ def update(app: App, actor: Actor, base: Candidate, **changes) -> Candidate:
         if current is None or current.recruitment_id != base.recruitment_id:
             raise ValidationError(f"Personne candidate introuvable. {NOTHING_CHANGED}")
         if not tx.update_candidate(wanted, expected_version=base.version, by=actor.label):
-            raise conflict(f"La fiche de {current.name}", current.updated_by, current.updated_at)
+            raise conflict(f"La fiche {de(current.name)}", current.updated_by, current.updated_at)
         audit(tx, actor, "fiche_modifiee", base.recruitment_id, f"personne {base.id}")
     return wanted
 

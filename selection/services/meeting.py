@@ -36,7 +36,7 @@ from selection.analysis.signals import candidate_signals
 from selection.documents.exports import CSV_DIALECTS, comparison_frame, csv_filename, to_csv
 from selection.documents.reports import decision_record, render_html, render_markdown
 from selection.domain import labels
-from selection.domain.formatting import export_filename
+from selection.domain.formatting import de, export_filename
 from selection.domain.model import RecruitmentSnapshot
 from selection.domain.permissions import Action
 from selection.domain.stages import CULTURE, STAGE_BY_CODE
@@ -98,7 +98,7 @@ class ClosedDebrief:
     def sentence(self) -> str:
         """« Alice Moreau — Entretien intra / métier : en attente de Zoé Test. »"""
         who = tables.names_list(self.waiting_for) or "une personne du panel"
-        return f"{self.candidate_name} — {self.stage_label} : en attente de {who}."
+        return f"{self.candidate_name} — {self.stage_label} : en attente {de(who)}."
 
 
 CLOSED_HELP = (

@@ -12,6 +12,7 @@ from selection.documents.reference_guide import (
     reference_guide,
 )
 from selection.domain import labels
+from selection.domain.formatting import de
 from selection.domain.model import ValidationError
 from selection.domain.stages import REFERENCES, STAGE_BY_CODE, stage_index
 from selection.services.ratings import agreement_missing
@@ -41,7 +42,7 @@ def why_no_call(view: RecruitmentView, candidate_id: str) -> str | None:
     if person.references_agreed is not True:
         if person.references_agreed is None:
             return (
-                f"L'accord de {person.name} pour la prise de références n'est pas "
+                f"L'accord {de(person.name)} pour la prise de références n'est pas "
                 "enregistré : recueillez-le (préqualification) puis notez-le dans "
                 "« Candidatures », onglet « Fiche et logistique »."
             )
