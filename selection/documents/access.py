@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from selection.analysis.culture import SEVERITY_LABELS
 from selection.documents.document import (
     Block,
     BulletList,
@@ -208,7 +209,11 @@ def access_document(
                     inline(
                         bold(one_line(n.author_label)),
                         f", le {french_date(n.created_at)}"
-                        + (f" — signal d'alerte ({n.severity})" if n.warning else ""),
+                        + (
+                            f" — signal d'alerte ({SEVERITY_LABELS.get(n.severity, n.severity)})"
+                            if n.warning
+                            else ""
+                        ),
                         "\n",
                         clean_text(n.note),
                     )

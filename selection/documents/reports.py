@@ -54,7 +54,7 @@ from selection.domain.model import (
     StageDecision,
     ValidationError,
 )
-from selection.domain.stages import STAGE_BY_CODE, STAGES
+from selection.domain.stages import CULTURE, STAGE_BY_CODE, STAGES
 
 # The document model lives in ``document.py``; these names stay importable from here.
 __all__ = [
@@ -205,6 +205,9 @@ def candidate_report(
         e for e in snapshot.evaluations if e.candidate_id == candidate_id and e.status == "soumis"
     ]
     decisions = [d for d in snapshot.decisions if d.candidate_id == candidate_id]
+    # The culture-fit interview happened once someone wrote an observation (it has no ratings).
+    culture_dates = [n.created_at for n in snapshot.culture_notes if n.candidate_id == candidate_id]
+    observed = {CULTURE} if culture_dates else set()
 
     context = ", ".join(p for p in (one_line(rec.role), one_line(rec.team)) if p)
     blocks: list[Block] = [
@@ -260,7 +263,7 @@ def candidate_report(
             (d for d in decisions if d.stage == st.code), key=lambda d: _sort_time(d.decided_at)
         )
         blocks.append(Heading(2, f"{st.order}. {st.label}"))
-        if not evals and not decs:
+        if not evals and not decs and st.code not in observed:
             blocks.append(Paragraph(inline("N'a pas encore eu lieu.")))
             continue
         if not st.scored:
@@ -268,6 +271,8 @@ def candidate_report(
                 Paragraph(inline("Étape consultative : ce qui s'y dit ne compte dans aucun score."))
             )
         dates = [_when(e) for e in evals] + [d.decided_at for d in decs]
+        if st.code in observed:
+            dates += culture_dates
         label = "Dates :" if len({_day(d) for d in dates if d is not None}) > 1 else "Date :"
         blocks.append(Paragraph(inline(bold(label), " " + _join_dates(dates))))
         if evals:

@@ -328,3 +328,24 @@ def test_markdown_round_trip(title: str, blocks: list) -> None:
         merged.append(block)
     doc = Document(title, tuple(merged))
     assert parse_markdown(render_markdown(doc)) == doc
+
+
+def test_an_adequation_interview_with_observations_only_has_taken_place() -> None:
+    """The culture-fit interview is never rated: its observations are what says it happened,
+    and the right-of-access file names their severity as the screens do."""
+    from selection.documents.access import access_markdown
+    from selection.services.demo import demo_snapshot
+
+    snap = demo_snapshot()
+    noted = {n.candidate_id for n in snap.culture_notes}
+    rated_there = {e.candidate_id for e in snap.evaluations if e.stage == "adequation"} | {
+        d.candidate_id for d in snap.decisions if d.stage == "adequation"
+    }
+    person = next(c for c in snap.candidates if c.id in noted and c.id not in rated_there)
+    text = text_of(candidate_report_markdown(snap, person.id))
+    section = text.split("4. Entretien d'adéquation", 1)[1].split("5. ", 1)[0]
+    assert "N'a pas encore eu lieu." not in section
+    assert "Date" in section
+    warned = next(n for n in snap.culture_notes if n.candidate_id == person.id and n.warning)
+    shown = {"faible": "faible", "moyen": "modéré", "fort": "fort"}[warned.severity]
+    assert f"signal d'alerte ({shown})" in text_of(access_markdown(snap, person.id))
