@@ -103,3 +103,34 @@ def criterion_phrase_hint(role: str = "") -> str:
 
 
 CRITERION_PHRASE_HINT = criterion_phrase_hint()
+
+# What each journal entry records, as the journal shows it (the code stays in the database).
+AUDIT_ACTIONS: dict[str, str] = {
+    "affectation": "Affectation à un entretien",
+    "ajout_candidature": "Ajout d'une candidature",
+    "ajout_membre": "Ajout d'un membre",
+    "cadrage_modifie": "Cadrage modifié",
+    "choix_final": "Choix final",
+    "cloture": "Clôture du recrutement",
+    "connexion": "Connexion",
+    "contraintes_modifiees": "Contraintes de la mission modifiées",
+    "creation": "Création du recrutement",
+    "decision_etape": "Décision d'étape",
+    "desaffectation": "Retrait d'un entretien",
+    "effacement": "Effacement (droit à l'effacement)",
+    "export": "Téléchargement d'un fichier",
+    "export_acces": "Export (droit d'accès)",
+    "export_sauvegarde": "Sauvegarde téléchargée",
+    "fiche_modifiee": "Fiche de candidature modifiée",
+    "import_csv": "Import de tableur",
+    "import_sauvegarde": "Restauration d'une sauvegarde",
+    "ouverture_debrief": "Étape ouverte avant toutes les évaluations",
+    "ponderations_modifiees": "Pondérations modifiées",
+    "purge": "Suppression (durée de conservation écoulée)",
+    "questions_modifiees": "Questions modifiées",
+    "recrutement_modifie": "Recrutement modifié",
+    "reglage_conservation": "Durées de conservation modifiées",
+    "reouverture": "Réouverture du recrutement",
+    "retrait_membre": "Retrait d'un membre",
+    "sauvegarde": "Sauvegarde",
+}

@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from selection.documents.access import access_markdown
+from selection.domain import labels
 from selection.domain.formatting import counted
 from selection.domain.model import ValidationError
 from selection.domain.permissions import Action
+from selection.domain.stages import STAGE_BY_CODE
 from selection.services import blind, candidates, retention
 from selection.services.access import Actor, Refused, require
 from selection.services.app import App
@@ -310,13 +312,20 @@ def journal(app: App, actor: Actor, limit: int = 500) -> list[JournalEntry]:
             JournalEntry(
                 at=row["at"],
                 actor=row["actor"],
-                action=row["action"],
+                action=labels.AUDIT_ACTIONS.get(row["action"], row["action"]),
                 subject=subject,
-                details=row["details"] or "",
+                details=_stage_in_words(row["details"] or ""),
                 recruitment=rec.title if rec else "",
             )
         )
     return out
+
+
+def _stage_in_words(details: str) -> str:
+    """« mise_en_situation : … » (how panel entries are written) → « Mise en situation : … »."""
+    code, sep, rest = details.partition(" : ")
+    stage = STAGE_BY_CODE.get(code) if sep else None
+    return f"{stage.label} : {rest}" if stage else details
 
 
 def journal_scope(app: App) -> str:

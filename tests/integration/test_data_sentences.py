@@ -66,3 +66,48 @@ def test_the_journal_says_whose_entries_it_shows_in_each_mode(tmp_path) -> None:
     assert data.journal_scope(secured).startswith(
         "Vous voyez le journal des recrutements dont vous avez la charge"
     )
+
+
+def _journal_codes() -> set[str]:
+    """Every action code the app writes to the journal (read from the code itself)."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    codes: set[str] = set()
+    for path in (ROOT / "selection").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = getattr(func, "attr", None) or getattr(func, "id", None)
+            if name != "audit":
+                continue
+            index = 1 if isinstance(func, ast.Attribute) else 2
+            if len(node.args) <= index:
+                continue
+            arg = node.args[index]
+            for value in (arg.body, arg.orelse) if isinstance(arg, ast.IfExp) else (arg,):
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    codes.add(value.value)
+    return codes
+
+
+def test_every_journal_action_has_a_french_label() -> None:
+    from selection.domain.labels import AUDIT_ACTIONS
+
+    codes = _journal_codes()
+    assert {"choix_final", "cloture", "reouverture", "import_csv"} <= codes  # the scan sees them
+    assert codes <= set(AUDIT_ACTIONS), sorted(codes - set(AUDIT_ACTIONS))
+
+
+def test_the_journal_shows_actions_and_stages_in_words(tmp_path) -> None:
+    app, rid = _demo(tmp_path)
+    owner = app.actor("Camille Martin")
+    alice = next(c.id for c in app.store.snapshot(rid).candidates if c.name == "Alice Moreau")
+    ratings.assign(
+        app, owner, alice, "mise_en_situation", member_key="Zoé Test", member_name="Zoé Test"
+    )
+    (entry,) = [e for e in data.journal(app, owner) if e.action == "Affectation à un entretien"]
+    assert entry.details.startswith("Mise en situation : ")
+    assert "mise_en_situation" not in entry.details
