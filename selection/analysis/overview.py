@@ -32,8 +32,9 @@ def recruitment_overview(snapshot: RecruitmentSnapshot) -> Overview:
     waiting = list(waiting_for_answer(snapshot, now())["Candidat·e"])
     if waiting:
         actions.append(
-            f"Répondre ou décider pour {counted(len(waiting), 'personne')} sans décision : "
-            f"{', '.join(waiting)}."
+            f"Décider de la suite pour {counted(len(waiting), 'personne')} sans décision à "
+            f"l'étape où elle{'s' if len(waiting) > 1 else ''} en "
+            f"{'sont' if len(waiting) > 1 else 'est'} : {', '.join(waiting)}."
         )
     if snapshot.criteria and snapshot.candidates and any(c.weight > 0 for c in snapshot.criteria):
         table = compare(snapshot).table

@@ -266,7 +266,11 @@ def comparison_frame(
             "Points validés": table["points_valides"].round().astype("Int64"),
             "Points validés au mieux": table["points_valides_max"].round().astype("Int64"),
             "Points possibles": table["points_total"].round().astype("Int64"),
-            "Critères obligatoires": [MUST_HAVE_STATUS.get(s, s) for s in table["obligatoires"]],
+            # Without any rating, no must-have state (as on screen and in the record): « — ».
+            "Critères obligatoires": [
+                MUST_HAVE_STATUS.get(s, s) if n > 0 else "—"
+                for s, n in zip(table["obligatoires"], table["nb_notes"], strict=True)
+            ],
             "Notes soumises": table["nb_notes"].astype("Int64"),
             "Étape atteinte": _texts(
                 STAGE_BY_CODE[c].label if c in STAGE_BY_CODE else None for c in status["etape"]

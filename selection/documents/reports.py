@@ -512,6 +512,9 @@ def decision_record(
     )
 
     ranking = comparison.table.reset_index(drop=True)
+    # Without any rating a person has no score, rank or must-have state in any view (as on
+    # screen: « — »), not zero points.
+    rated = ranking["nb_notes"] > 0
     blocks.append(Heading(2, "Classement"))
     blocks.append(
         BulletList(
@@ -554,7 +557,7 @@ def decision_record(
                     for lo, hi in zip(ranking["score_min"], ranking["score_max"], strict=True)
                 ),
                 (french_number(v * 100, 0, " %") for v in ranking["couverture"]),
-                _rank_strings(ranking["matrice"]),
+                _rank_strings(ranking["matrice"].where(rated)),
                 (
                     _with_interval(v, lo, hi)
                     for v, lo, hi in zip(
@@ -564,12 +567,17 @@ def decision_record(
                         strict=True,
                     )
                 ),
-                _rank_strings(ranking["points_valides"]),
+                _rank_strings(ranking["points_valides"].where(rated)),
                 (
-                    f"{french_number(p, 0)} / {french_number(t, 0)}"
-                    for p, t in zip(ranking["points_valides"], ranking["points_total"], strict=True)
+                    f"{french_number(p, 0)} / {french_number(t, 0)}" if r else "—"
+                    for p, t, r in zip(
+                        ranking["points_valides"], ranking["points_total"], rated, strict=True
+                    )
                 ),
-                (MUST_HAVE_STATUS.get(s, s) for s in ranking["obligatoires"]),
+                (
+                    MUST_HAVE_STATUS.get(s, s) if r else "—"
+                    for s, r in zip(ranking["obligatoires"], rated, strict=True)
+                ),
                 strict=True,
             ),
         )

@@ -218,7 +218,7 @@ def test_the_journal_is_read_by_identity_not_by_display_name(store: Store) -> No
     CALLS[Action.STAGE_DECISION](world, owner)
     namesake = world.app.actor("Camille Martin", "camille.homonyme@example.org")
     assert data.journal(world.app, namesake) == []
-    assert any(e.action == "decision_etape" for e in data.journal(world.app, owner))
+    assert any(e.action == "Décision d'étape" for e in data.journal(world.app, owner))
 
 
 # --------------------------------------------------------------------------- rules in the door

@@ -276,6 +276,24 @@ def test_a_candidate_with_no_rating_has_no_score_rather_than_zero() -> None:
     assert pd.isna(frame.loc["Sans note", "Score (moyenne pondérée, %)"])
     assert frame.loc["Sans note", "Couverture des preuves (%)"] == 0.0
     assert pd.isna(frame.loc["Sans note", "Rang"])
+    assert frame.loc["Sans note", "Critères obligatoires"] == "—"  # as on screen
+
+
+def test_the_record_gives_no_rank_or_points_to_someone_without_ratings() -> None:
+    """The decision record agrees with the screen: « — », not rank 5 and « 0 / 21 »."""
+    from selection.documents.document import render_markdown
+    from selection.documents.reports import decision_record
+
+    f = Factory()
+    crit = f.criterion("Coder", level=3, must_have=True)
+    rated = f.candidate("Nadia")
+    f.candidate("Sans note")
+    f.rate(rated, crit, 3)
+    text = render_markdown(decision_record(f.snapshot, compare(f.snapshot)))
+    row = next(line for line in text.splitlines() if line.startswith("| Sans note"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "—" and cells[5] == "—" and cells[7] == "—"
+    assert cells[8] == "—" and cells[9] == "—", cells
 
 
 def test_namesakes_keep_their_own_ratings() -> None:
