@@ -201,6 +201,9 @@ with decide_tab:
         recorded = candidates.decision_summary(view, chosen, stage)
         if recorded:
             st.info(text(recorded), icon=":material/history:")
+        caveats = candidates.final_choice_caveats(view, chosen)
+        if caveats and view.can(Action.FINAL_CHOICE):
+            st.caption("Avant un choix final : " + text(" ".join(caveats)))
         with st.form(form_key(f"decide_{chosen}_{stage}"), enter_to_submit=False):
             decision = st.radio(
                 "Décision",

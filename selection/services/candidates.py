@@ -17,7 +17,7 @@ from selection.domain.ids import new_id
 from selection.domain.labels import DECISIONS
 from selection.domain.model import Candidate, RecruitmentSnapshot, StageDecision, ValidationError
 from selection.domain.permissions import Action
-from selection.domain.stages import STAGE_BY_CODE
+from selection.domain.stages import REFERENCES, STAGE_BY_CODE, stage_index
 from selection.services.access import Actor, Refused
 from selection.services.app import App
 from selection.services.common import NOTHING_CHANGED, audit, begin, begin_for_candidate, conflict
@@ -68,6 +68,27 @@ def decision_summary(view: RecruitmentView, candidate_id: str, stage: str) -> st
         f"Décision enregistrée à cette étape : {DECISIONS.get(found.decision, found.decision)}, "
         f"par {found.decided_by}{when}{reason}. Une nouvelle décision la remplace."
     )
+
+
+def final_choice_caveats(view: RecruitmentView, candidate_id: str) -> list[str]:
+    """What a final choice for this person would skip, said above the decision form (the
+    choice stays possible: the rule that blocks it is ``check_final_choice``)."""
+    person = view.candidate_by_id[candidate_id]
+    if view.status_by_id.loc[candidate_id, "statut"] == "retenu":
+        return []
+    out = []
+    references = stage_index(REFERENCES)
+    if view.recruitment.references_required and view.stage_index(candidate_id) < references:
+        out.append(
+            f"{person.name} n'a pas encore passé la prise de références, demandée dans le "
+            "cadrage : un choix final maintenant se passerait de cette étape."
+        )
+        if person.references_agreed is not True:
+            state = "refusé" if person.references_agreed is False else "pas encore enregistré"
+            out.append(
+                f"Son accord pour la prise de références est {state} (fiche de la personne)."
+            )
+    return out
 
 
 def _latest(decisions, candidate_id: str, stage: str) -> StageDecision | None:

@@ -192,3 +192,17 @@ def test_a_point_to_check_typed_without_ticking_shows_as_a_doubt_once_saved(
         if e.candidate_id == alice and e.criterion_id == cid and e.interviewer == "Nadia Nouvelle"
     ]
     assert [e.doubt for e in mine] == [True]
+
+
+def test_before_a_final_choice_the_page_says_when_references_would_be_skipped(
+    app: AppTest, app_store: Store
+) -> None:
+    """References are asked for in the demo's brief: for someone who has not reached them, the
+    decision form says what a final choice now would skip (the choice itself stays possible)."""
+    open_page(app, "pages/candidats.py", user="Camille Martin")
+    ids = demo_ids(app, app_store)
+    snap = app_store.snapshot(app.session_state["recruitment_id"])
+    assert snap.recruitment.references_required
+    app.selectbox(key="decide_candidate").select(ids["Chloé Nguyen"]).run()
+    said = " ".join(c.value for c in app.caption if c.value.startswith("Avant un choix final"))
+    assert "n'a pas encore passé la prise de références" in said
