@@ -277,8 +277,9 @@ def meeting_fragment() -> None:
         f"{labels.fr_number(result.samples, 0)} tirages (graine {result.seed}) : part des tirages où chaque "
         "personne arrive en tête. " + HELP["probabilite_manquantes"]
     )
-    if score_view == "valides":
-        st.caption(meeting.WEIGHTED_SECTIONS_NOTE)
+    weighted_note = meeting.weighted_sections_note(score_view)
+    if weighted_note:
+        st.caption(weighted_note)
     if result.stability is not None and result.stability.label:
         st.markdown(f"**Solidité de la tête :** {result.stability.label}.")
     frame = result.to_frame()
@@ -314,8 +315,8 @@ def meeting_fragment() -> None:
     )
 
     st.header("Ce qui reste à vérifier", anchor=False)
-    if score_view == "valides":
-        st.caption(meeting.WEIGHTED_SECTIONS_NOTE)
+    if weighted_note:
+        st.caption(weighted_note)
     gaps = meeting.gaps(prepared, weights)
     gaps_slot = st.empty()
     if not gaps:

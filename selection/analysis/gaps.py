@@ -55,7 +55,7 @@ from selection.analysis.scoring import (
     tie_key,
     weighted_scores,
 )
-from selection.domain.formatting import fr_number
+from selection.domain.formatting import fr_trimmed
 from selection.domain.model import RecruitmentSnapshot, ValidationError
 from selection.domain.stages import SCORED_STAGE_CODES, STAGE_BY_CODE
 
@@ -251,10 +251,6 @@ def analyse_gaps(
     )
 
 
-def _trim(value: float) -> str:
-    return fr_number(value, 1).removesuffix(",0")
-
-
 def _places_phrase(n: int) -> str:
     return "la première place" if n == 1 else f"les {n} premières places"
 
@@ -271,14 +267,16 @@ def _kinds_phrase(
         if kind == "sans_preuve":
             parts.append("aucune preuve")
         elif kind == "partiel":
-            parts.append(f"preuve partielle (moyenne {_trim(mean)} sur 3)")
+            parts.append(f"preuve partielle (moyenne {fr_trimmed(mean)} sur 3)")
         elif kind == "desaccord":
             where = (
                 f" à l'étape « {STAGE_BY_CODE[spread_stage].label} »"
                 if spread_stage in STAGE_BY_CODE
                 else ""
             )
-            parts.append(f"désaccord entre les personnes (écart de {_trim(spread)} points{where})")
+            parts.append(
+                f"désaccord entre les personnes (écart de {fr_trimmed(spread)} points{where})"
+            )
         elif kind == "doute":
             notes = [d.note for d in doubts if d.note]
             parts.append(f"doute noté (« {notes[0]} »)" if len(notes) == 1 else "doute noté")

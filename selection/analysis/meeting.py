@@ -362,6 +362,12 @@ WEIGHTED_SECTIONS_NOTE = (
     "donc y différer du classement ci-dessus."
 )
 
+
+def weighted_sections_note(view: str) -> str | None:
+    """The note for the robustness and the gaps when the view does not weigh criteria."""
+    return WEIGHTED_SECTIONS_NOTE if view == "valides" else None
+
+
 WEIGHTS_DO_NOT_APPLY = (
     "Dans la vue « Somme des critères validés », les pondérations ne changent rien : un critère "
     "validé (moyenne d'au moins 2,5) rapporte son niveau du cadrage (3, 2 ou 1), les curseurs "

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from selection.domain.formatting import fr_number
+from selection.domain.formatting import fr_trimmed
 from selection.domain.model import Evaluation, RecruitmentSnapshot, StageDecision
 from selection.domain.stages import CULTURE, STAGE_BY_CODE, STAGES, stage_index
 
@@ -295,19 +295,14 @@ def stage_lengths(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
                 "Étape": st.label,
                 "Entretien prévu par le guide": f"{st.max_minutes} min au plus",
                 "Étapes terminées": len(days),
-                "Délai médian (jours)": _days(pd.Series(days).median()) if days else NOT_YET,
-                "Délai maximum (jours)": _days(max(days)) if days else NOT_YET,
+                "Délai médian (jours)": fr_trimmed(pd.Series(days).median()) if days else NOT_YET,
+                "Délai maximum (jours)": fr_trimmed(max(days)) if days else NOT_YET,
             }
         )
     return pd.DataFrame(rows)
 
 
 NOT_YET = "pas encore"  # a stage nobody has finished: said in words, never « None » or 0
-
-
-def _days(value: float) -> str:
-    """Days written the French way: « 3 », « 2,5 »."""
-    return fr_number(value, 0 if float(value).is_integer() else 1)
 
 
 OWED_REASONS: dict[str, str] = {

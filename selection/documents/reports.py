@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from selection.analysis.meeting import WEIGHTED_SECTIONS_NOTE
+from selection.analysis.meeting import weighted_sections_note
 from selection.analysis.progress import candidate_status
 from selection.analysis.scoring import Comparison, ranking_order, tie_key, view_leaders
 from selection.documents.document import (
@@ -592,8 +592,9 @@ def decision_record(
         blocks.append(Paragraph(inline(clean_text(views_warning))))
 
     blocks.append(Heading(2, "Robustesse du classement"))
-    if view == "valides":
-        blocks.append(Paragraph(inline(WEIGHTED_SECTIONS_NOTE)))
+    weighted_note = weighted_sections_note(view or "")
+    if weighted_note:
+        blocks.append(Paragraph(inline(weighted_note)))
     blocks.append(Paragraph(inline(clean_text(robustness) or "Analyse de robustesse non jointe.")))
     if stability:
         blocks.append(Paragraph(inline(bold("Solidité de la tête :"), " " + clean_text(stability))))

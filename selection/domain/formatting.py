@@ -17,6 +17,12 @@ def fr_number(value: float, decimals: int = 1) -> str:
     return text
 
 
+def fr_trimmed(value: float, decimals: int = 1) -> str:
+    """A French number without a useless decimal: « 3 », « 2,5 », « 1,3 » (1.333)."""
+    text = fr_number(value, decimals)
+    return text.removesuffix("," + "0" * decimals) if decimals else text
+
+
 def fr_percent(share: float, decimals: int = 0) -> str:
     """0.873 → « 87 % »."""
     if share is None or (isinstance(share, float) and math.isnan(share)):

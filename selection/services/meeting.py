@@ -6,7 +6,7 @@ Everything here is computed from ``RecruitmentView.snapshot``: what the viewer m
 in it, so no table, chart or file of the meeting can show it. On top of that, a candidate's stage
 stays out of the meeting until every interviewer assigned to it has submitted (« pas de débrief à
 chaud »), unless the person responsible opened it early: ``Meeting.snapshot`` leaves those
-ratings out for everyone, and ``closed`` lists them.
+ratings out for everyone, and ``closed_debriefs`` lists them.
 """
 
 from __future__ import annotations
@@ -73,16 +73,6 @@ class Meeting:
     def saved_weights(self) -> dict[str, float]:
         return {c.id: c.weight for c in self.view.snapshot.criteria}
 
-    @property
-    def closed(self) -> list[tuple[str, str]]:
-        """(candidate name, stage label) still closed to discussion, for the candidates shown."""
-        shown = set(self.shown_ids)
-        return [
-            (self.view.candidate_by_id[cid].name, STAGE_BY_CODE[stage].label)
-            for cid, stage in sorted(self.view.sealed)
-            if cid in shown and cid in self.view.candidate_by_id
-        ]
-
 
 @dataclass(frozen=True)
 class ClosedDebrief:
@@ -123,7 +113,7 @@ def closed_debriefs(meeting: Meeting) -> list[ClosedDebrief]:
         out.append(
             ClosedDebrief(
                 candidate_id=cid,
-                candidate_name=view.candidate_by_id[cid].name,
+                candidate_name=view.shown_names[cid],  # namesakes told apart
                 stage=stage,
                 stage_label=STAGE_BY_CODE[stage].label,
                 waiting_for=tuple(sorted(set(waiting.get((cid, stage), [])))),
@@ -391,6 +381,13 @@ def views_warning(comparison: Comparison) -> str | None:
 
 WEIGHTS_DO_NOT_APPLY = tables.WEIGHTS_DO_NOT_APPLY
 WEIGHTED_SECTIONS_NOTE = tables.WEIGHTED_SECTIONS_NOTE
+
+
+def weighted_sections_note(score_view: str) -> str | None:
+    """What the robustness and the gaps say in a view that uses no weights (else None)."""
+    return tables.weighted_sections_note(score_view)
+
+
 MISSING_PRIOR_HELP = robustness_module.MISSING_PRIOR_HELP
 CALIBRATION_HELP = calibration.CALIBRATION_HELP
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from selection.domain.formatting import counted, de, que
+from selection.domain.formatting import counted, de, fr_trimmed, que
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,7 @@ def test_counts_agree_in_number() -> None:
     assert counted(1, "note soumise", "notes soumises") == "1 note soumise"
     assert counted(2, "note soumise", "notes soumises") == "2 notes soumises"
     assert counted(2000, "tirage") == "2\u202f000 tirages"
+
+
+def test_numbers_drop_a_useless_decimal() -> None:
+    assert [fr_trimmed(v) for v in (3.0, 2.5, 4 / 3, 0.0)] == ["3", "2,5", "1,3", "0"]
