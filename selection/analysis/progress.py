@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from selection.analysis.people import distinct_names
 from selection.domain.formatting import fr_trimmed
 from selection.domain.model import Evaluation, RecruitmentSnapshot, StageDecision
 from selection.domain.stages import CULTURE, STAGE_BY_CODE, STAGES, stage_index
@@ -216,7 +217,8 @@ def timeline(snapshot: RecruitmentSnapshot) -> pd.DataFrame:
             ends[key] = (d.decided_at, d.decision)
     status = candidate_status(snapshot).set_index("candidate_id")
     rows = []
-    for cand in snapshot.candidates:
+    # The chart draws one row per name: namesakes are told apart (« Kévin Martin (2) »).
+    for cand in distinct_names(snapshot.candidates):
         previous_end = cand.created_at
         current = int(status.loc[cand.id, "etape_index"])
         for idx, st in enumerate(STAGES[: current + 1]):

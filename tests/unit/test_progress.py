@@ -265,3 +265,13 @@ def test_stage_lengths_say_not_yet_in_words_never_none() -> None:
     unfinished = table.loc[table["Étapes terminées"] == 0]
     assert not unfinished.empty
     assert set(unfinished["Délai médian (jours)"]) == {NOT_YET}
+
+
+def test_the_timeline_keeps_namesakes_on_their_own_rows() -> None:
+    from selection.analysis.progress import timeline
+
+    snap, _ana, _ben, ce = designed()
+    snap.candidates.append(Candidate(new_id(), snap.recruitment.id, ce.name, created_at=TODAY))
+    frame = timeline(snap)
+    names = dict(zip(frame["candidate_id"], frame["candidat"], strict=True))
+    assert len({names[c.id] for c in snap.candidates if c.name == ce.name}) == 2
