@@ -18,6 +18,7 @@ from selection.services import blind, candidates, retention
 from selection.services.access import Actor, Refused, require
 from selection.services.app import App
 from selection.services.common import NOTHING_CHANGED, audit, begin
+from selection.services.reading import RecruitmentView
 from selection.storage import backup as backup_io
 from selection.storage import csv_import
 
@@ -49,7 +50,7 @@ def backup(app: App, actor: Actor, recruitment_id: str) -> bytes:
     return data
 
 
-def backup_scope_note(view) -> str:
+def backup_scope_note(view: RecruitmentView) -> str:
     """What a backup made by this person leaves out, said before they download it: the file
     holds what they may see (``reading.view``), so the blind rule holds in it too."""
     note = "La sauvegarde contient ce que vous voyez : les brouillons des autres n'y sont pas."
