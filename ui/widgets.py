@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitAPIException
 
+from selection.domain import labels
 from selection.services.access import Conflict
 from selection.services.errors import UserError
 from selection.services.text import md
@@ -214,8 +215,7 @@ def date_field(
 
 def decimal_fr(value: float, unit: str = "") -> str:
     """2.5 → « 2,5 » (French decimal comma), 2.0 → « 2 »; with a unit: « 2,5 j »."""
-    number = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return f"{number} {unit}".strip()
+    return f"{labels.fr_trimmed(value, 2)} {unit}".strip()
 
 
 def steps(low: float, high: float, step: float, keep: float | None = None) -> list[float]:

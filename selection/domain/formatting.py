@@ -18,9 +18,10 @@ def fr_number(value: float, decimals: int = 1) -> str:
 
 
 def fr_trimmed(value: float, decimals: int = 1) -> str:
-    """A French number without a useless decimal: « 3 », « 2,5 », « 1,3 » (1.333)."""
+    """A French number without useless decimals: « 3 », « 2,5 », « 1,3 » (1.333), and with
+    two decimals « 1,25 » but « 2,5 »."""
     text = fr_number(value, decimals)
-    return text.removesuffix("," + "0" * decimals) if decimals else text
+    return text.rstrip("0").removesuffix(",") if "," in text else text
 
 
 def fr_percent(share: float, decimals: int = 0) -> str:

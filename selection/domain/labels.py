@@ -6,6 +6,7 @@ from __future__ import annotations
 from selection.domain.formatting import counted as counted
 from selection.domain.formatting import fr_number as fr_number
 from selection.domain.formatting import fr_percent as fr_percent
+from selection.domain.formatting import fr_trimmed as fr_trimmed
 
 WEIGHT_LEVELS: dict[int, str] = {
     3: "🔴 maximale",
