@@ -52,6 +52,7 @@ APP_IDLE = (
 EXCEPTION_BOX = "[data-testid='stException']"
 SERVER_START_TIMEOUT_S = 60.0
 APP_TIMEOUT_MS = 60_000
+DEMO_TITLE = "Développeur·se fullstack"  # the recruitment loaded on a first run
 # expect() waits 5 s by default, whatever the context's timeout: on a loaded machine (CI, the
 # suite beside a benchmark) the meeting's charts can take longer. Assertions still pass as soon
 # as what they wait for is on screen.

@@ -19,6 +19,7 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import (
     APP_TIMEOUT_MS,
+    DEMO_TITLE,
     VIEWPORT,
     BrowserPage,
     ConsoleWatch,
@@ -36,7 +37,6 @@ pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
-DEMO_TITLE = "Développeur·se fullstack"
 
 # Where Streamlit, not the app, decides the markup: its frame (top bar and menu, sidebar header
 # and page navigation, toolbars over each element, toasts, skip link) and the inner markup of

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import (
+    DEMO_TITLE,
     BrowserPage,
     StreamlitServer,
     assert_no_exception,
@@ -30,8 +31,6 @@ from tests.e2e.conftest import (
 from ui.bootstrap import PAGES
 
 pytestmark = pytest.mark.e2e
-
-DEMO_TITLE = "Développeur·se fullstack"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from selection.domain.presets import list_presets, load_preset
 from selection.domain.stages import STAGE_BY_CODE
 from selection.services.demo import DEMO_PATH, demo_snapshot
 from tests.e2e.conftest import (
+    DEMO_TITLE,
     BrowserPage,
     StreamlitServer,
     assert_chart_drawn,
@@ -45,7 +46,6 @@ pytestmark = pytest.mark.e2e
 
 NAV_TITLES = [title for _file, title, _icon in PAGES]
 HOME_TITLE = "Sélection d'un nouveau membre d'équipe"
-DEMO_TITLE = "Développeur·se fullstack"
 COMPARISON_TITLE = "Comparaison des candidatures"
 PREQUALIFICATION = STAGE_BY_CODE["prequalification"].label
 INTRA = STAGE_BY_CODE["intra"].label

@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
     APP_TIMEOUT_MS,
+    DEMO_TITLE,
     StreamlitServer,
     assert_no_exception,
     choose,
@@ -32,7 +33,6 @@ from ui.bootstrap import PAGES
 
 pytestmark = pytest.mark.e2e
 
-DEMO_TITLE = "Développeur·se fullstack"
 RATER = "Karim Benali"  # rated Alice Moreau at the intra interview in the demo: sees the panel
 MY_PAGES = [title for _file, title, _icon in PAGES if title != "Comparaison"]
 

@@ -19,6 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 from selection.services.demo import load_demo
 from selection.storage.store import Store
 from tests.e2e.conftest import (
+    DEMO_TITLE,
     ROOT,
     BrowserPage,
     StreamlitServer,
@@ -34,7 +35,6 @@ MEMBER = "camille@beta.gouv.fr"
 MEMBER_NAME = "Camille Martin"  # a claim of the provider: the app cannot make it up
 OUTSIDER = "intrus@example.org"
 CANDIDATE = "Alice Moreau"
-DEMO_TITLE = "Développeur·se fullstack"
 CLIENT_ID = "selection-e2e"
 PROVIDER_STYLESHEET = "https://cdn.jsdelivr.net/npm/@picocss/**"
 

@@ -26,6 +26,7 @@ from selection.services.access import Config
 from selection.services.demo import demo_snapshot
 from selection.services.reading import scoped_view
 from tests.e2e.conftest import (
+    DEMO_TITLE,
     BrowserPage,
     StreamlitServer,
     assert_no_exception,
@@ -41,7 +42,6 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_TITLE = "Développeur·se fullstack"
 BOARD_ROWS = ".sel-board .sel-table tbody tr"
 CHART_OR_TABLE = (
     "[data-testid=stMain] [data-testid=stVegaLiteChart], "

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
+    DEMO_TITLE,
     ROOT,
     VIEWPORT,
     BrowserPage,
@@ -38,7 +39,6 @@ pytestmark = pytest.mark.e2e
 
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 MAX_BYTES = 400 * 1024
-DEMO_TITLE = "Développeur·se fullstack"
 # An interviewer of the demo in front of a blank form: a person they have not rated yet.
 INTERVIEWER = "Karim Benali"
 RATED_PERSON = "Chloé Nguyen"

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
+    DEMO_TITLE,
     BrowserPage,
     StreamlitServer,
     assert_chart_drawn,
@@ -28,7 +29,6 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-DEMO_TITLE = "Développeur·se fullstack"
 DATE = re.compile(r"^\d\d/\d\d$")
 
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
+    DEMO_TITLE,
     RECORD_DRAWN_TEXT,
     BrowserPage,
     StreamlitServer,
@@ -30,7 +31,6 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-DEMO_TITLE = "Développeur·se fullstack"
 
 SIDEBAR_CHOICE = "Recrutement"
 
